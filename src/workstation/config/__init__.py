@@ -1,0 +1,1 @@
+"""Settings models (pydantic-settings) and user paths (platformdirs). No secrets here."""
