@@ -1,0 +1,1 @@
+"""The outside world behind the ports: brokers, market data, CSV, secrets, clock."""

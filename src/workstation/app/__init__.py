@@ -1,0 +1,1 @@
+"""Composition root: wires concrete adapters, storage and services; owns the loop."""

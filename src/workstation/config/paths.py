@@ -23,3 +23,21 @@ def default_workspace_dir() -> Path:
 def demo_workspace_dir() -> Path:
     """Return the folder of the demo workspace."""
     return user_data_root() / "workspaces" / "demo"
+
+
+def resources_dir() -> Path:
+    """Return the folder of bundled resources (themes, icons, data).
+
+    In a PyInstaller bundle it sits beside the executable's payload; in a
+    source checkout or editable install it is the repository's ``resources/``.
+    """
+    import os
+    import sys
+
+    override = os.environ.get("WORKSTATION_RESOURCES")
+    if override:
+        return Path(override)
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[3] / "resources"

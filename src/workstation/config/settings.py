@@ -8,8 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_INDICES = ("SPX", "NDX", "DJI", "RUT", "VIX")
-DEFAULT_WATCHLIST = ("SPY", "QQQ", "IWM", "AAPL", "MSFT", "NVDA", "TSLA", "AMZN")
+from workstation.config.defaults import DEFAULT_INDICES, DEFAULT_WATCHLIST
 
 
 class EnvSettings(BaseSettings):
@@ -20,24 +19,31 @@ class EnvSettings(BaseSettings):
     data_dir: Path | None = Field(None, description="Workspace folder (overrides the default)")
     log_level: str = Field("INFO", description="Logging level for the console and log file")
     passphrase: str | None = Field(
-        None, description="Database passphrase for headless runs when no keyring exists")
+        None, description="Database passphrase for headless runs when no keyring exists"
+    )
 
 
 class WorkspaceSettings(BaseModel):
     """Settings stored in a workspace (the ``settings`` table), editable by the trader."""
 
-    theme: Literal["dark", "light"] = Field("dark", description="Colour theme")
-    indices: list[str] = Field(default_factory=lambda: list(DEFAULT_INDICES),
-                               description="Index symbols shown on the dashboard")
-    watchlist: list[str] = Field(default_factory=lambda: list(DEFAULT_WATCHLIST),
-                                 description="Watchlist symbols shown on the dashboard")
+    indices: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_INDICES),
+        description="Index symbols shown on the dashboard",
+    )
+    watchlist: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_WATCHLIST),
+        description="Watchlist symbols shown on the dashboard",
+    )
     stale_after_seconds: float = Field(
-        15.0, gt=0, description="A quote older than this is shown as stale (seconds)")
+        15.0, gt=0, description="A quote older than this is shown as stale (seconds)"
+    )
     demo_seed: int = Field(20261121, description="Seed of the demo market simulator")
     demo_ticks_per_second: float = Field(
-        3.0, gt=0, le=50, description="Demo live updates per second per symbol")
+        3.0, gt=0, le=50, description="Demo live updates per second per symbol"
+    )
     expected_move_days: Literal["calendar", "trading"] = Field(
-        "calendar", description="Expected move time convention: sqrt(DTE/365) or sqrt(DTE/252)")
+        "calendar", description="Expected move time convention: sqrt(DTE/365) or sqrt(DTE/252)"
+    )
     backups_to_keep: int = Field(5, ge=1, le=50, description="Rotating database backups kept")
 
     @field_validator("indices", "watchlist")

@@ -14,8 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 BAR_DTYPE = np.dtype(
-    [("ts", "i8"), ("open", "f8"), ("high", "f8"), ("low", "f8"), ("close", "f8"),
-     ("volume", "f8")]
+    [("ts", "i8"), ("open", "f8"), ("high", "f8"), ("low", "f8"), ("close", "f8"), ("volume", "f8")]
 )
 
 BarArray = npt.NDArray[Any]
@@ -36,8 +35,13 @@ class Timeframe(StrEnum):
         return _SECONDS[self]
 
 
-_SECONDS = {Timeframe.M1: 60, Timeframe.M5: 300, Timeframe.M15: 900, Timeframe.H1: 3600,
-            Timeframe.D1: 86400}
+_SECONDS = {
+    Timeframe.M1: 60,
+    Timeframe.M5: 300,
+    Timeframe.M15: 900,
+    Timeframe.H1: 3600,
+    Timeframe.D1: 86400,
+}
 
 
 def empty_bars(n: int = 0) -> BarArray:
@@ -48,16 +52,16 @@ def empty_bars(n: int = 0) -> BarArray:
 def validate_bars(bars: BarArray, where: str) -> None:
     """Raise ValueError naming ``where`` and the first bad row if bars are inconsistent.
 
-    Checks: dtype, strictly increasing timestamps, finite prices,
-    low <= open/close <= high, non-negative volume.
+    Checks: dtype, strictly increasing timestamps, finite values in every
+    field, low <= open/close <= high, non-negative volume.
     """
     if bars.dtype != BAR_DTYPE:
         raise ValueError(f"{where}: bars have dtype {bars.dtype}, expected {BAR_DTYPE}")
     if len(bars) == 0:
         return
-    checks = [
-        (np.diff(bars["ts"]) <= 0, 1, "timestamps are not strictly increasing"),
-        (~np.isfinite(bars["open"]) | ~np.isfinite(bars["close"]), 0, "non-finite price"),
+    checks = [(np.diff(bars["ts"]) <= 0, 1, "timestamps are not strictly increasing")]
+    checks += [(~np.isfinite(bars[f]), 0, f"non-finite {f}") for f in BAR_DTYPE.names or ()]
+    checks += [
         (bars["low"] > np.minimum(bars["open"], bars["close"]), 0, "low above open/close"),
         (bars["high"] < np.maximum(bars["open"], bars["close"]), 0, "high below open/close"),
         (bars["volume"] < 0, 0, "negative volume"),

@@ -14,8 +14,18 @@ import numpy as np
 import numpy.typing as npt
 
 CHAIN_DTYPE = np.dtype(
-    [("expiry", "M8[D]"), ("strike", "f8"), ("is_call", "?"), ("bid", "f8"), ("ask", "f8"),
-     ("last", "f8"), ("iv", "f8"), ("delta", "f8"), ("open_interest", "i8"), ("volume", "i8")]
+    [
+        ("expiry", "M8[D]"),
+        ("strike", "f8"),
+        ("is_call", "?"),
+        ("bid", "f8"),
+        ("ask", "f8"),
+        ("last", "f8"),
+        ("iv", "f8"),
+        ("delta", "f8"),
+        ("open_interest", "i8"),
+        ("volume", "i8"),
+    ]
 )
 
 ChainArray = npt.NDArray[Any]
@@ -43,5 +53,6 @@ class ChainSnapshot:
 
     def expiry_rows(self, expiry: date) -> ChainArray:
         """Rows of one expiration, sorted by strike then calls before puts."""
-        rows = self.rows[self.rows["expiry"] == np.datetime64(expiry, "D")]
-        return rows[np.lexsort((~rows["is_call"], rows["strike"]))]
+        rows: ChainArray = self.rows[self.rows["expiry"] == np.datetime64(expiry, "D")]
+        ordered: ChainArray = rows[np.lexsort((~rows["is_call"], rows["strike"]))]
+        return ordered

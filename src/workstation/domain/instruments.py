@@ -9,7 +9,9 @@ from enum import StrEnum
 from workstation.domain.occ import OccSymbol, parse_occ
 
 # Index roots whose options are European style and cash settled.
-EUROPEAN_INDEX_ROOTS = frozenset({"SPX", "SPXW", "XSP", "NDX", "NDXP", "RUT", "RUTW", "VIX", "VIXW"})
+EUROPEAN_INDEX_ROOTS = frozenset(
+    {"SPX", "SPXW", "XSP", "NDX", "NDXP", "RUT", "RUTW", "VIX", "VIXW"}
+)
 INDEX_SYMBOLS = frozenset({"SPX", "NDX", "DJI", "RUT", "VIX", "XSP"})
 
 
@@ -50,8 +52,11 @@ class Instrument:
         """Build an option instrument from an OCC symbol (validated)."""
         occ = parse_occ(occ_text)
         root = occ.root
-        kind = (InstrumentKind.INDEX_OPTION if root in EUROPEAN_INDEX_ROOTS
-                else InstrumentKind.EQUITY_OPTION)
+        kind = (
+            InstrumentKind.INDEX_OPTION
+            if root in EUROPEAN_INDEX_ROOTS
+            else InstrumentKind.EQUITY_OPTION
+        )
         underlying = root.removesuffix("W") if root in {"SPXW", "RUTW", "VIXW"} else root
         underlying = "NDX" if root == "NDXP" else underlying
         return cls(str(occ), kind, description, Decimal(100), underlying, occ)

@@ -75,8 +75,9 @@ def parse_occ(text: str) -> OccSymbol:
     try:
         expiry = date(2000 + int(match["yy"]), int(match["mm"]), int(match["dd"]))
     except ValueError as exc:
-        raise InvalidOccSymbol(f"{text!r}: expiry {match['yy']}{match['mm']}{match['dd']} "
-                               f"is not a calendar date") from exc
+        raise InvalidOccSymbol(
+            f"{text!r}: expiry {match['yy']}{match['mm']}{match['dd']} is not a calendar date"
+        ) from exc
     strike = Decimal(int(match["strike"])) / 1000
     if strike == 0:
         raise InvalidOccSymbol(f"{text!r}: strike is zero")

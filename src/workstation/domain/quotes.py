@@ -59,3 +59,12 @@ class Quote:
     def with_last(self, last: float, ts: datetime) -> Quote:
         """Return a copy with a new last price and timestamp."""
         return replace(self, last=last, ts=ts)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteStatus:
+    """A quote as the trader should see it: ``stale_since`` is set when it is old."""
+
+    symbol: str
+    quote: Quote | None
+    stale_since: datetime | None

@@ -42,8 +42,9 @@ class MarketData(Protocol):
         """Return the latest quote for each symbol, in the order asked."""
         ...
 
-    async def bars(self, symbol: str, timeframe: Timeframe, start: datetime,
-                   end: datetime) -> BarSeries:
+    async def bars(
+        self, symbol: str, timeframe: Timeframe, start: datetime, end: datetime
+    ) -> BarSeries:
         """Return bars whose open time is in [start, end)."""
         ...
 

@@ -17,8 +17,13 @@ class SecretStore(Protocol):
         """True when secrets can be stored securely on this machine."""
         ...
 
+    @property
+    def unavailable_reason(self) -> str | None:
+        """Why secrets cannot be stored here (a sentence for the trader), or None."""
+        ...
+
     def get(self, name: str) -> str | None:
-        """Return the secret called ``name`` or None."""
+        """Return the secret called ``name`` or None; SecretStoreUnavailable if no store."""
         ...
 
     def set(self, name: str, value: str) -> None:
@@ -26,5 +31,5 @@ class SecretStore(Protocol):
         ...
 
     def delete(self, name: str) -> None:
-        """Remove ``name`` if present."""
+        """Remove ``name`` if present; SecretStoreUnavailable if no store."""
         ...

@@ -1,0 +1,1 @@
+"""Use cases combining engines, ports and storage; usable without Qt."""

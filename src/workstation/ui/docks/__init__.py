@@ -1,0 +1,1 @@
+"""Dock panels: each in its own package with view, model and controller."""

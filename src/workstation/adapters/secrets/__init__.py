@@ -1,0 +1,1 @@
+"""Secret stores behind ports.secrets.SecretStore (the OS keyring)."""

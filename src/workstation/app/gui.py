@@ -1,0 +1,196 @@
+"""The windowed application: shell first, then the workspace, then live data.
+
+Start-up order keeps the first paint fast: Qt and the shell (no numpy, no
+database) are built and painted first; the loop, the store, the calendar and
+the simulator come after, off the GUI thread where they block.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+from workstation import PRODUCT
+from workstation.app.instance import InstanceLock
+from workstation.app.workspace import WorkspaceTarget
+from workstation.commands.catalog import default_registry
+from workstation.config.paths import resources_dir
+from workstation.ui.docks.dashboard.panel import DashboardPanel
+from workstation.ui.layout_store import LayoutStore
+from workstation.ui.main_window import MainWindow
+from workstation.ui.theme import apply_theme
+from workstation.ui.toast import ToastNotifier
+from workstation.ui.tray import TrayNotifier
+
+if TYPE_CHECKING:
+    from workstation.app.loop import TaskSupervisor
+    from workstation.app.runtime import Runtime
+
+EXIT_IN_USE = 3
+PAINT_TIMEOUT_S = 3.0
+
+
+def qt_application() -> QApplication:
+    """Return the process's QApplication, creating it once."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(PRODUCT)
+    app.setOrganizationName("Volaris")
+    app.setQuitOnLastWindowClosed(False)  # quitting goes through the clean shutdown
+    return app
+
+
+class FirstPaint(QObject):
+    """Notes when the watched window first paints."""
+
+    def __init__(self, window: QObject) -> None:
+        super().__init__(window)
+        self.painted_at: float | None = None
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Record the first paint event."""
+        if event.type() == QEvent.Type.Paint and self.painted_at is None:
+            self.painted_at = time.perf_counter()
+        return False
+
+    def wait(self, app: QApplication, timeout: float = PAINT_TIMEOUT_S) -> float | None:
+        """Process events until the window has painted; return when it did."""
+        deadline = time.perf_counter() + timeout
+        while self.painted_at is None and time.perf_counter() < deadline:
+            app.processEvents()
+        return self.painted_at
+
+
+class Shell:
+    """The window and its panels, before and after the workspace opens."""
+
+    def __init__(self, target: WorkspaceTarget, size: tuple[int, int] | None = None) -> None:
+        self.target = target
+        self.app = qt_application()
+        self.layout = LayoutStore(target.folder)
+        apply_theme(self.app, self.layout.theme())
+        self.icon = QIcon(str(resources_dir() / "icons" / "volaris.svg"))
+        self.app.setWindowIcon(self.icon)
+        self.registry = default_registry()
+        self.window = MainWindow(self.layout, self.registry, self.icon)
+        self.dashboard = DashboardPanel.create()
+        self.window.add_panel(
+            "dashboard", "Dashboard", self.dashboard.view, area="left", shortcut="Ctrl+1"
+        )
+        self.window.restore_layout()
+        if size is not None:
+            self.window.resize(*size)
+        self.window.theme_requested.connect(self.set_theme)
+        self.notifier: TrayNotifier | ToastNotifier = self._notifier()
+        self.first_paint = FirstPaint(self.window)
+
+    def _notifier(self) -> TrayNotifier | ToastNotifier:
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            tray = TrayNotifier(self.window, self.icon, self.window.quit_requested.emit)
+            tray.show()
+            self.window.minimize_to_tray = True
+            return tray
+        return ToastNotifier(self.window)
+
+    def set_theme(self, name: str) -> None:
+        """Switch theme now and remember it for this workspace."""
+        apply_theme(self.app, name)
+        self.layout.set_theme(name)
+        self.dashboard.indices.layoutChanged.emit()
+        self.dashboard.watchlist.layoutChanged.emit()
+
+    def show(self) -> float | None:
+        """Show the window and wait for its first paint."""
+        self.window.show()
+        return self.first_paint.wait(self.app)
+
+
+def launch(
+    target: WorkspaceTarget, *, quit_after: float | None = None, exit_on_first_paint: bool = False
+) -> int:
+    """Run the windowed workstation until the trader quits; return the exit code."""
+    app = qt_application()
+    lock = InstanceLock(target.folder)
+    from workstation.app.instance import WorkspaceInUse
+
+    try:
+        lock.acquire()
+    except WorkspaceInUse as exc:
+        return _hand_over(lock, exc)
+    try:
+        shell = Shell(target)
+        painted = shell.show()
+        if exit_on_first_paint:
+            print(f"first-paint {painted is not None}", flush=True)
+            return 0
+        from workstation.app.activation import start_activation_server
+
+        start_activation_server(lock.server_name(), _bring_to_front(shell), app)
+        return run_session(shell, quit_after=quit_after)
+    finally:
+        lock.release()
+
+
+def _bring_to_front(shell: Shell) -> Callable[[], None]:
+    def activate() -> None:
+        shell.window.showNormal()
+        shell.window.raise_()
+        shell.window.activateWindow()
+
+    return activate
+
+
+def _hand_over(lock: InstanceLock, exc: Exception) -> int:
+    from workstation.app.activation import activate_running_instance
+
+    if activate_running_instance(lock.server_name()):
+        print(
+            f"{PRODUCT} is already running on this workspace; brought it to the front.",
+            file=sys.stderr,
+        )
+        return 0
+    print(
+        f"workstation: {exc}. Close it first or open another workspace with --data-dir.",
+        file=sys.stderr,
+    )
+    return EXIT_IN_USE
+
+
+def run_session(
+    shell: Shell,
+    *,
+    quit_after: float | None = None,
+    then: Callable[[Shell, Runtime], object] | None = None,
+) -> int:
+    """Create the loop, open the workspace, run until quit, shut down cleanly."""
+    from workstation.app.loop import create_qt_loop
+    from workstation.app.session import Session
+
+    supervisor: TaskSupervisor = create_qt_loop(shell.app)
+    session = Session(shell, supervisor)
+    if quit_after is not None:
+        QTimer.singleShot(int(quit_after * 1000), session.request_quit)
+    loop = supervisor.loop
+    try:
+        return loop.run_until_complete(session.run(then))
+    finally:
+        loop.run_until_complete(asyncio.sleep(0))
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def show_error(shell: Shell, title: str, message: str) -> None:
+    """Tell the trader something failed (a dialog, or stderr when offscreen)."""
+    print(f"workstation: {title}: {message}", file=sys.stderr)
+    if QApplication.platformName() != "offscreen":
+        QMessageBox.critical(shell.window, title, message)

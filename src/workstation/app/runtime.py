@@ -1,0 +1,157 @@
+"""Wiring of one open workspace: store, market data, services, commands.
+
+``open_runtime`` does the blocking part (database, migrations, calendar,
+simulator warm-up) and is called off the GUI thread; ``Runtime.start`` starts
+the live parts on the loop; ``Runtime.close`` undoes everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from workstation.adapters.clock import SystemClock
+from workstation.adapters.marketdata.demo.provider import DemoMarketData
+from workstation.adapters.secrets.keyring_store import KeyringSecretStore
+from workstation.app.workspace import WorkspaceTarget
+from workstation.commands.catalog import default_registry
+from workstation.commands.context import CommandContext, WorkspaceInfo
+from workstation.commands.registry import CommandRegistry
+from workstation.config.settings import WorkspaceSettings
+from workstation.domain.events import WorkspaceOpened
+from workstation.engines.sessions import TradingCalendar, xnys
+from workstation.ports.clock import Clock
+from workstation.ports.secrets import SecretStore
+from workstation.services.blocking import BlockingRunner
+from workstation.services.events import EventBus
+from workstation.services.expected_move import ExpectedMoveService
+from workstation.services.history import HistoryBackfill
+from workstation.services.maintenance import Maintenance
+from workstation.services.market_data import MarketDataService
+from workstation.storage.bars import BarStore
+from workstation.storage.iv_history import IvHistoryStore
+from workstation.storage.quotes import QuoteCache
+from workstation.storage.settings_store import SettingsStore
+from workstation.storage.sync_log import SyncLog
+from workstation.storage.workspace import WorkspaceStore, open_workspace_store
+
+log = logging.getLogger(__name__)
+
+AskPassphrase = Callable[[str], str]
+
+
+@dataclass
+class Runtime:
+    """Everything wired for one workspace."""
+
+    target: WorkspaceTarget
+    store: WorkspaceStore
+    bus: EventBus
+    clock: Clock
+    calendar: TradingCalendar
+    settings: WorkspaceSettings
+    provider: DemoMarketData
+    market: MarketDataService
+    registry: CommandRegistry
+    context: CommandContext
+    maintenance: Maintenance
+    backfill: HistoryBackfill
+    closed: bool = field(default=False)
+
+    @property
+    def quote_symbols(self) -> list[str]:
+        """Every symbol the dashboard follows (indices first)."""
+        return list(dict.fromkeys(self.settings.indices + self.settings.watchlist))
+
+    @property
+    def opened_event(self) -> WorkspaceOpened:
+        """The event announcing this workspace to the UI."""
+        return WorkspaceOpened(
+            self.target.name, str(self.target.folder), self.target.kind, self.store.db.encrypted
+        )
+
+    async def backfill_history(self, run: BlockingRunner) -> None:
+        """Store bar and IV history for every followed symbol (idempotent)."""
+        symbols = self.quote_symbols
+        iv_symbols = [s for s in symbols if s in self.provider.symbols()]
+        report = await self.backfill.run(symbols, iv_symbols, self.clock.now(), write=run)
+        log.info("backfill wrote %d rows (%d failures)", report.total, len(report.failures))
+
+    def descriptions(self) -> dict[str, str]:
+        """Long names of the followed symbols."""
+        return {s: self.provider.description(s) for s in self.quote_symbols}
+
+    def close(self) -> None:
+        """Close the store (blocking; call off the GUI thread). Safe to call twice."""
+        if not self.closed:
+            self.closed = True
+            self.store.close()
+
+
+def open_runtime(
+    target: WorkspaceTarget,
+    bus: EventBus,
+    run: BlockingRunner,
+    ask_passphrase: AskPassphrase | None,
+    *,
+    clock: Clock | None = None,
+    secrets: SecretStore | None = None,
+) -> Runtime:
+    """Open the workspace and wire its services (blocking: seconds at worst)."""
+    clock = clock or SystemClock()
+    store = open_workspace_store(
+        target.folder,
+        kind=target.kind,
+        secrets=secrets or KeyringSecretStore(),
+        ask_passphrase=ask_passphrase,
+    )
+    try:
+        return _wire(target, store, bus, run, clock)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _wire(
+    target: WorkspaceTarget, store: WorkspaceStore, bus: EventBus, run: BlockingRunner, clock: Clock
+) -> Runtime:
+    db = store.db
+    settings = SettingsStore(db).load(WorkspaceSettings)
+    calendar = xnys()
+    provider = DemoMarketData(
+        clock, seed=settings.demo_seed, ticks_per_second=settings.demo_ticks_per_second
+    )
+    market = MarketDataService(
+        provider, clock, bus, simulated=True, stale_after_seconds=settings.stale_after_seconds
+    )
+    symbols = list(dict.fromkeys(settings.indices + settings.watchlist))
+    market.seed(list(QuoteCache(db).get_many(symbols).values()))
+    maintenance = Maintenance(db, store.folder / "backups", settings.backups_to_keep, run)
+    registry = default_registry()
+    info = WorkspaceInfo(target.name, str(target.folder), target.kind, db.encrypted)
+    context = CommandContext(
+        clock,
+        calendar,
+        market,
+        ExpectedMoveService(market, calendar),
+        info,
+        registry,
+        maintenance,
+        settings,
+    )
+    backfill = HistoryBackfill(provider, BarStore(db), IvHistoryStore(db), SyncLog(db), calendar)
+    return Runtime(
+        target,
+        store,
+        bus,
+        clock,
+        calendar,
+        settings,
+        provider,
+        market,
+        registry,
+        context,
+        maintenance,
+        backfill,
+    )

@@ -1,0 +1,156 @@
+"""One windowed session: open the workspace, wire panels to services, run, shut down."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from workstation.app.runtime import Runtime, open_runtime
+from workstation.domain.events import TaskFailed
+from workstation.domain.notifications import Notification, Severity
+from workstation.jobs.schedule import ScheduledJobs, build_scheduler
+from workstation.services.events import EventBus
+from workstation.storage.errors import StorageError
+from workstation.ui.bridge import Bridge
+from workstation.ui.dialogs.passphrase import PassphraseDialog
+
+if TYPE_CHECKING:
+    from workstation.app.gui import Shell
+    from workstation.app.loop import TaskSupervisor
+
+log = logging.getLogger(__name__)
+
+
+class PassphraseCancelled(RuntimeError):
+    """The trader closed the passphrase dialog."""
+
+
+class Session:
+    """Runs the workstation on an open shell until the trader quits."""
+
+    def __init__(self, shell: Shell, supervisor: TaskSupervisor) -> None:
+        self.shell = shell
+        self.supervisor = supervisor
+        self.bus = EventBus()
+        self.bridge = Bridge(self.bus, parent=shell.window)
+        self.runtime: Runtime | None = None
+        self._quit = asyncio.Event()
+        shell.window.quit_requested.connect(self.request_quit)
+        supervisor.on_failure(lambda name, exc: self.bus.publish(TaskFailed(name, str(exc))))
+        self._connect_bridge()
+
+    def _connect_bridge(self) -> None:
+        status = self.shell.window.status
+        self.bridge.workspace_opened.connect(status.show_workspace)
+        self.bridge.feed_status.connect(status.show_feed)
+        self.bridge.task_failed.connect(self._task_failed)
+        self.bridge.notification.connect(self.shell.notifier.notify)
+
+    def _task_failed(self, event: TaskFailed) -> None:
+        self.shell.notifier.notify(
+            Notification(
+                "Something failed", f"{event.name}: {event.message}", Severity.ERROR, "app"
+            )
+        )
+
+    def request_quit(self) -> None:
+        """Ask the session to shut down (window close, tray Quit, Ctrl+Q, signal)."""
+        self._quit.set()
+
+    async def run(self, then: Callable[[Shell, Runtime], object] | None = None) -> int:
+        """Open, wire, run until quit (or until ``then`` finishes), then shut down."""
+        try:
+            self.runtime = await self.supervisor.run_blocking(
+                open_runtime,
+                self.shell.target,
+                self.bus,
+                self.supervisor.run_blocking,
+                self._ask_passphrase_blocking,
+            )
+        except (StorageError, PassphraseCancelled, OSError) as exc:
+            from workstation.app.gui import show_error
+
+            show_error(self.shell, "Cannot open the workspace", str(exc))
+            await self.supervisor.shutdown()
+            return 1
+        self._start(self.runtime)
+        if then is not None:
+            result = then(self.shell, self.runtime)
+            if asyncio.iscoroutine(result):
+                await result
+        else:
+            await self._quit.wait()
+        await self._stop()
+        return 0
+
+    def _start(self, runtime: Runtime) -> None:
+        sup, shell = self.supervisor, self.shell
+        sup.add_closer("database", lambda: sup.run_blocking(runtime.close))
+        sup.add_closer("market data", runtime.provider.aclose)
+        symbols = runtime.quote_symbols
+        sup.add_closer(
+            "quote cache",
+            lambda: runtime.maintenance.flush_quotes(runtime.market, symbols, runtime.clock.now()),
+        )
+        shell.dashboard.connect(
+            runtime.market,
+            self.bridge,
+            runtime.settings.indices,
+            runtime.settings.watchlist,
+            runtime.descriptions(),
+        )
+        shell.window.palette_popup.set_runner(lambda: runtime.context, self._spawn)
+        shell.window.status.set_clock(runtime.clock.now)
+        shell.window.status.set_market_source(runtime.calendar.status)
+        self.bus.publish(runtime.opened_event)
+        sup.spawn(runtime.market.refresh(symbols), name="first quotes")
+        sup.spawn(runtime.market.run_stream(symbols), name="live quotes")
+        sup.spawn(runtime.backfill_history(sup.run_blocking), name="history backfill")
+        self._start_schedule(runtime, symbols)
+
+    def _start_schedule(self, runtime: Runtime, symbols: list[str]) -> None:
+        sup = self.supervisor
+        jobs = ScheduledJobs(
+            flush_quotes=lambda: runtime.maintenance.flush_quotes(
+                runtime.market, symbols, runtime.clock.now()
+            ),
+            nightly_backup=lambda: runtime.maintenance.backup("nightly"),
+            after_close_backfill=lambda: runtime.backfill_history(sup.run_blocking),
+        )
+        scheduler = build_scheduler(sup.loop, jobs, self.bus)
+        scheduler.start()
+        sup.add_closer("scheduler", lambda: scheduler.shutdown(wait=False))
+
+    def _spawn(self, coro: object, name: str) -> asyncio.Task[object]:
+        return self.supervisor.spawn(coro, name=name)  # type: ignore[arg-type]
+
+    async def _stop(self) -> None:
+        self.shell.window.save_layout()
+        if self.shell.dashboard.controller is not None:
+            self.shell.dashboard.controller.stop()
+        await self.supervisor.shutdown()
+        self.bridge.detach()
+
+    def _ask_passphrase_blocking(self, reason: str) -> str:
+        """Ask on the GUI thread from the worker thread that opens the store."""
+        future = asyncio.run_coroutine_threadsafe(
+            self._ask_passphrase(reason), self.supervisor.loop
+        )
+        return future.result()
+
+    async def _ask_passphrase(self, reason: str) -> str:
+        new = not (self.shell.target.folder / "workstation.db").exists()
+        dialog = PassphraseDialog(reason, new=new, parent=self.shell.window)
+        answered: asyncio.Future[int] = self.supervisor.loop.create_future()
+
+        def finished(code: int) -> None:
+            if not answered.done():
+                answered.set_result(code)
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        if await answered != PassphraseDialog.DialogCode.Accepted.value:
+            raise PassphraseCancelled("no passphrase was given; the workspace stays closed")
+        return dialog.passphrase.text()

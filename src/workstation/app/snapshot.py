@@ -1,0 +1,81 @@
+"""``workstation snapshot``: render the window or one panel offscreen to a PNG."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workstation.app.workspace import WorkspaceTarget
+
+if TYPE_CHECKING:
+    from workstation.app.gui import Shell
+    from workstation.app.runtime import Runtime
+
+SETTLE_SECONDS = 0.6
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1400x860, got {text!r}") from None
+    if not (320 <= width <= 8000 and 240 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"size {text} is outside 320x240 – 8000x8000")
+    return width, height
+
+
+def parse(tokens: list[str]) -> argparse.Namespace:
+    """Parse ``--out FILE [--panel NAME] [--size WxH]``."""
+    parser = argparse.ArgumentParser(
+        prog="workstation snapshot", description="Render the window or a panel to PNG."
+    )
+    parser.add_argument("--out", required=True, type=Path, help="PNG file to write")
+    parser.add_argument("--panel", help="panel to render instead of the whole window")
+    parser.add_argument("--size", type=_size, default=(1400, 860), help="window size WxH")
+    return parser.parse_args(tokens)
+
+
+def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
+    """Open the workspace offscreen, wait for data, grab, write the PNG, exit."""
+    try:
+        options = parse(tokens)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from workstation.app.gui import Shell, run_session
+
+    shell = Shell(target, size=options.size)
+    if options.panel and options.panel not in shell.window.docks:
+        known = ", ".join(sorted(shell.window.docks))
+        print(
+            f"workstation snapshot: no panel {options.panel!r} (panels: {known})", file=sys.stderr
+        )
+        return 2
+    shell.show()
+    outcome: list[str] = []
+
+    async def grab(shell: Shell, runtime: Runtime) -> None:
+        await runtime.market.refresh(runtime.quote_symbols)
+        if shell.dashboard.controller is not None:
+            shell.dashboard.controller.refresh()
+        await asyncio.sleep(SETTLE_SECONDS)
+        outcome.append(_write(shell, options.panel, options.out))
+
+    code = run_session(shell, then=grab)
+    if code or not outcome:
+        return code or 1
+    print(outcome[0])
+    return 0
+
+
+def _write(shell: Shell, panel: str | None, out: Path) -> str:
+    widget = shell.window.docks[panel] if panel else shell.window
+    shell.app.processEvents()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(out), "PNG"):
+        raise OSError(f"could not write {out}")
+    return str(out)

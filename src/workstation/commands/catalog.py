@@ -1,0 +1,13 @@
+"""Every command module, registered once for both the palette and the CLI."""
+
+from __future__ import annotations
+
+from workstation.commands import general, market
+from workstation.commands.registry import CommandRegistry
+
+COMMAND_MODULES = (general, market)
+
+
+def default_registry() -> CommandRegistry:
+    """Return a registry holding every command of the workstation."""
+    return CommandRegistry(spec for module in COMMAND_MODULES for spec in module.SPECS)

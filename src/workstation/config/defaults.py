@@ -1,0 +1,4 @@
+"""Default symbol lists (kept free of heavy imports: the window uses them before first paint)."""
+
+DEFAULT_INDICES = ("SPX", "NDX", "DJI", "RUT", "VIX")
+DEFAULT_WATCHLIST = ("SPY", "QQQ", "IWM", "AAPL", "MSFT", "NVDA", "TSLA", "AMZN")

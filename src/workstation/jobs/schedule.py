@@ -1,0 +1,73 @@
+"""The workstation's schedule: quote-cache flushes, nightly backups, after-close backfill."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from workstation.domain.events import TaskFailed
+from workstation.services.events import EventBus
+
+log = logging.getLogger(__name__)
+EXCHANGE_TZ = "America/New_York"
+
+Job = Callable[[], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledJobs:
+    """The coroutines the schedule runs (built by the composition root)."""
+
+    flush_quotes: Job
+    nightly_backup: Job
+    after_close_backfill: Job
+    flush_every_seconds: int = 30
+
+
+def build_scheduler(
+    loop: asyncio.AbstractEventLoop, jobs: ScheduledJobs, bus: EventBus
+) -> AsyncIOScheduler:
+    """Return a (not yet started) scheduler on ``loop`` with the workstation's jobs."""
+    scheduler = AsyncIOScheduler(event_loop=loop, timezone=EXCHANGE_TZ)
+    defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
+    scheduler.add_job(
+        jobs.flush_quotes,
+        "interval",
+        seconds=jobs.flush_every_seconds,
+        id="flush-quotes",
+        name="Save latest quotes",
+        **defaults,
+    )
+    scheduler.add_job(
+        jobs.nightly_backup,
+        "cron",
+        hour=2,
+        minute=30,
+        id="nightly-backup",
+        name="Nightly database backup",
+        **defaults,
+    )
+    scheduler.add_job(
+        jobs.after_close_backfill,
+        "cron",
+        day_of_week="mon-fri",
+        hour=16,
+        minute=20,
+        id="after-close-backfill",
+        name="Store today's bars",
+        **defaults,
+    )
+
+    def on_error(event: JobExecutionEvent) -> None:
+        job = scheduler.get_job(event.job_id)
+        name = job.name if job else event.job_id
+        bus.publish(TaskFailed(f"scheduled job {name}", str(event.exception)))
+
+    scheduler.add_listener(on_error, EVENT_JOB_ERROR)
+    return scheduler

@@ -1,0 +1,192 @@
+"""The schema: SQLAlchemy Core tables on one MetaData.
+
+Conventions (the migrations in ``storage/migrations`` create exactly this):
+
+- Instants are UTC epoch seconds: INTEGER for bar open times (``bars.ts``),
+  REAL (microsecond precision, ``UtcInstant``) everywhere else.
+- Calendar dates (expiries, IV history days) are ISO ``YYYY-MM-DD`` text
+  (SQLAlchemy ``Date``).
+- Broker money that must stay exact (multipliers, OCC strikes) is Decimal text
+  (``DecimalText``); market-data prices are REAL dollars per share.
+- Enumerations are TEXT holding the domain StrEnum values, guarded by CHECKs.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    REAL,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from workstation.domain.accounts import AccountKind
+from workstation.domain.instruments import InstrumentKind
+from workstation.storage.columns import DecimalText, UtcInstant
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+SYNC_STATUSES = ("running", "ok", "failed")
+OPTION_KINDS = tuple(kind.value for kind in InstrumentKind if kind.is_option)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    """Return SQL that is true when ``column`` holds one of ``values``."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({listed})"
+
+
+instruments = Table(
+    "instruments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "symbol",
+        Text,
+        nullable=False,
+        unique=True,
+        comment="Canonical symbol; options use the 21-character OCC form",
+    ),
+    Column("kind", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("multiplier", DecimalText, nullable=False, comment="Units per contract"),
+    Column("underlying", Text),
+    Column("occ_root", Text),
+    Column("expiry", Date),
+    Column("option_right", Text),
+    Column("strike", DecimalText, comment="Dollars per share"),
+    Column("created_at", UtcInstant, nullable=False),
+    CheckConstraint(_one_of("kind", tuple(k.value for k in InstrumentKind)), name="kind"),
+    CheckConstraint("option_right IS NULL OR option_right IN ('C', 'P')", name="option_right"),
+    CheckConstraint(
+        f"NOT ({_one_of('kind', OPTION_KINDS)}) OR (occ_root IS NOT NULL AND expiry IS NOT NULL"
+        " AND option_right IS NOT NULL AND strike IS NOT NULL)",
+        name="option_fields",
+    ),
+)
+Index(None, instruments.c.kind)
+
+bars = Table(
+    "bars",
+    metadata,
+    Column("symbol", Text, nullable=False),
+    Column("timeframe", Text, nullable=False, comment="Timeframe value: 1m, 5m, 1d ..."),
+    Column("ts", Integer, nullable=False, comment="Bar open, epoch seconds UTC"),
+    Column("open", REAL, nullable=False),
+    Column("high", REAL, nullable=False),
+    Column("low", REAL, nullable=False),
+    Column("close", REAL, nullable=False),
+    Column("volume", REAL, nullable=False),
+    PrimaryKeyConstraint("symbol", "timeframe", "ts"),
+    sqlite_with_rowid=False,
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("symbol", Text, primary_key=True),
+    Column("bid", REAL, comment="NULL when unknown (indices)"),
+    Column("ask", REAL),
+    Column("last", REAL),
+    Column("prev_close", REAL),
+    Column("volume", REAL),
+    Column("ts", UtcInstant, nullable=False, comment="When the provider produced the quote"),
+    Column("source", Text, nullable=False, server_default=""),
+    Column("received_at", UtcInstant, nullable=False),
+)
+
+chain_snapshots = Table(
+    "chain_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("underlying", Text, nullable=False),
+    Column("as_of", UtcInstant, nullable=False),
+    Column("spot", REAL, nullable=False),
+    Column("settlement", Text, nullable=False),
+    Column("source", Text, nullable=False, server_default=""),
+    CheckConstraint("settlement IN ('american', 'european')", name="settlement"),
+)
+Index(None, chain_snapshots.c.underlying, chain_snapshots.c.as_of)
+
+chain_rows = Table(
+    "chain_rows",
+    metadata,
+    Column(
+        "snapshot_id", Integer, ForeignKey("chain_snapshots.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("expiry", Date, nullable=False),
+    Column("strike", REAL, nullable=False),
+    Column("is_call", Boolean, nullable=False),
+    Column("bid", REAL),
+    Column("ask", REAL),
+    Column("last", REAL),
+    Column("iv", REAL, comment="Decimal, 0.2 = 20 %"),
+    Column("delta", REAL),
+    Column("open_interest", Integer, nullable=False),
+    Column("volume", Integer, nullable=False),
+    PrimaryKeyConstraint("snapshot_id", "expiry", "strike", "is_call"),
+)
+
+iv_history = Table(
+    "iv_history",
+    metadata,
+    Column("underlying", Text, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("iv", REAL, nullable=False, comment="Decimal, 0.2 = 20 %"),
+    Column("source", Text, nullable=False, server_default=""),
+    PrimaryKeyConstraint("underlying", "date"),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("broker", Text, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("nickname", Text, nullable=False, server_default=""),
+    Column("created_at", UtcInstant, nullable=False),
+    UniqueConstraint("broker", "number"),
+    CheckConstraint(_one_of("kind", tuple(k.value for k in AccountKind)), name="kind"),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False, comment="JSON text"),
+    Column("updated_at", UtcInstant, nullable=False),
+)
+
+sync_log = Table(
+    "sync_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", Text, nullable=False, comment="import, sync, backfill, migration ..."),
+    Column("source", Text, nullable=False),
+    Column("account", Text),
+    Column("started_at", UtcInstant, nullable=False),
+    Column("finished_at", UtcInstant),
+    Column("status", Text, nullable=False),
+    Column("rows_added", Integer, nullable=False, server_default="0"),
+    Column("detail", Text, nullable=False, server_default=""),
+    CheckConstraint(_one_of("status", SYNC_STATUSES), name="status"),
+)
+Index(None, sync_log.c.started_at)

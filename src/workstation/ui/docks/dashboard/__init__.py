@@ -1,0 +1,1 @@
+"""Dashboard: market indices and watchlist quotes with change and staleness."""

@@ -1,0 +1,77 @@
+"""Dashboard view: feed line, indices table, watchlist table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.ui.docks.dashboard.model import Column, QuoteTableModel
+
+ROW_HEIGHT = 24
+
+
+def _section_title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("SectionTitle")
+    return label
+
+
+def _quote_table(model: QuoteTableModel, name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(Column.SYMBOL, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(Column.UPDATED, QHeaderView.ResizeMode.ResizeToContents)
+    header.setHighlightSections(False)
+    return table
+
+
+class DashboardView(QWidget):
+    """Indices and watchlist quotes; the controller fills the models."""
+
+    def __init__(
+        self, indices: QuoteTableModel, watchlist: QuoteTableModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("DashboardView")
+        self.feed_label = QLabel("Opening workspace…")
+        self.feed_label.setObjectName("Muted")
+        self.indices_table = _quote_table(indices, "IndicesTable")
+        self.watchlist_table = _quote_table(watchlist, "WatchlistTable")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.feed_label)
+        layout.addWidget(_section_title("INDICES"))
+        layout.addWidget(self.indices_table)
+        layout.addWidget(_section_title("WATCHLIST"))
+        layout.addWidget(self.watchlist_table, 1)
+        self.fit_indices()
+        indices.modelReset.connect(self.fit_indices)
+
+    def fit_indices(self) -> None:
+        """Size the indices table to its rows so the watchlist gets the rest."""
+        rows = self.indices_table.model().rowCount()
+        header = self.indices_table.horizontalHeader().sizeHint().height()
+        self.indices_table.setFixedHeight(header + rows * ROW_HEIGHT + 4)
+
+    def show_feed(self, text: str, tooltip: str = "") -> None:
+        """Show the feed state line."""
+        self.feed_label.setText(text)
+        self.feed_label.setToolTip(tooltip)
