@@ -38,4 +38,6 @@ def private_user_dirs(
     ):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("WORKSTATION_PASSPHRASE", raising=False)
+    # Child processes (CLI and GUI tests) must never reach a real keychain either.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return home

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 ACTIVATE = b"activate\n"
+ACK = b"ok\n"
 
 
 def start_activation_server(
@@ -35,6 +36,8 @@ def start_activation_server(
 def _read(socket: QLocalSocket, on_activate: Callable[[], None]) -> None:
     if bytes(socket.readAll().data()).startswith(ACTIVATE.strip()):
         on_activate()
+        socket.write(ACK)
+        socket.flush()
     socket.disconnectFromServer()
 
 
@@ -46,6 +49,6 @@ def activate_running_instance(name: str, timeout_ms: int = 1500) -> bool:
         return False
     socket.write(ACTIVATE)
     socket.flush()
-    ok = socket.waitForBytesWritten(timeout_ms)
-    socket.disconnectFromServer()
-    return ok
+    answered = socket.waitForReadyRead(timeout_ms) and bytes(socket.readAll().data()) == ACK
+    socket.abort()
+    return answered

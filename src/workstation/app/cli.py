@@ -14,8 +14,10 @@ from workstation.commands.general import help_result
 from workstation.commands.grammar import CommandError, Invocation
 from workstation.commands.result import CommandResult
 from workstation.ports.marketdata import MarketDataError
+from workstation.ports.secrets import SecretStoreUnavailable
 from workstation.services.blocking import run_in_thread
 from workstation.services.events import EventBus
+from workstation.storage.errors import StorageError
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -53,7 +55,14 @@ def run_command(tokens: list[str], target: WorkspaceTarget, as_json: bool) -> in
         return EXIT_USAGE
     try:
         result = asyncio.run(_run(invocation, target))
-    except (CommandError, MarketDataError, ValueError, PassphraseUnavailable) as exc:
+    except (
+        CommandError,
+        MarketDataError,
+        ValueError,
+        PassphraseUnavailable,
+        StorageError,
+        SecretStoreUnavailable,
+    ) as exc:
         print(f"workstation {invocation.spec.name}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return _print(result, as_json)

@@ -8,12 +8,21 @@ the simulator come after, off the GUI thread where they block.
 from __future__ import annotations
 
 import asyncio
+import logging
+import signal
 import sys
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import (
+    QEvent,
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
@@ -37,11 +46,29 @@ EXIT_IN_USE = 3
 PAINT_TIMEOUT_S = 3.0
 
 
+# Messages Qt's offscreen platform prints about abilities it lacks; nothing is wrong.
+BENIGN_QT_MESSAGES = ("This plugin does not support",)
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    """Send Qt's own messages to the log instead of stderr."""
+    if not message.startswith(BENIGN_QT_MESSAGES):
+        logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), message)
+
+
 def qt_application() -> QApplication:
     """Return the process's QApplication, creating it once."""
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
+    qInstallMessageHandler(_qt_message)
     app = QApplication(sys.argv[:1])
     app.setApplicationName(PRODUCT)
     app.setOrganizationName("Volaris")
@@ -93,6 +120,7 @@ class Shell:
         self.window.theme_requested.connect(self.set_theme)
         self.notifier: TrayNotifier | ToastNotifier = self._notifier()
         self.first_paint = FirstPaint(self.window)
+        self.signal_timer: QTimer | None = None
 
     def _notifier(self) -> TrayNotifier | ToastNotifier:
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -180,6 +208,7 @@ def run_session(
     session = Session(shell, supervisor)
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), session.request_quit)
+    _quit_on_signals(shell, session.request_quit)
     loop = supervisor.loop
     try:
         return loop.run_until_complete(session.run(then))
@@ -187,6 +216,20 @@ def run_session(
         loop.run_until_complete(asyncio.sleep(0))
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def _quit_on_signals(shell: Shell, quit_: Callable[[], None]) -> None:
+    """Shut down cleanly on Ctrl+C or SIGTERM.
+
+    Python runs signal handlers only when it holds the interpreter; a short
+    timer makes sure it does while Qt waits for events.
+    """
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: quit_())
+    shell.signal_timer = QTimer(shell.window, interval=250)
+    shell.signal_timer.timeout.connect(lambda: None)
+    shell.signal_timer.start()
 
 
 def show_error(shell: Shell, title: str, message: str) -> None:

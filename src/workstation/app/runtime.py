@@ -137,8 +137,8 @@ def _wire(
         ExpectedMoveService(market, calendar),
         info,
         registry,
-        maintenance,
         settings,
+        maintenance,
     )
     backfill = HistoryBackfill(provider, BarStore(db), IvHistoryStore(db), SyncLog(db), calendar)
     return Runtime(

@@ -12,7 +12,7 @@ from workstation.domain.events import TaskFailed
 from workstation.domain.notifications import Notification, Severity
 from workstation.jobs.schedule import ScheduledJobs, build_scheduler
 from workstation.services.events import EventBus
-from workstation.storage.errors import StorageError
+from workstation.storage.errors import StorageError, WrongDatabaseKey
 from workstation.ui.bridge import Bridge
 from workstation.ui.dialogs.passphrase import PassphraseDialog
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from workstation.app.loop import TaskSupervisor
 
 log = logging.getLogger(__name__)
+PASSPHRASE_TRIES = 3
 
 
 class PassphraseCancelled(RuntimeError):
@@ -36,6 +37,8 @@ class Session:
         self.bus = EventBus()
         self.bridge = Bridge(self.bus, parent=shell.window)
         self.runtime: Runtime | None = None
+        self._asked = False
+        self._retry_note = ""
         self._quit = asyncio.Event()
         shell.window.quit_requested.connect(self.request_quit)
         supervisor.on_failure(lambda name, exc: self.bus.publish(TaskFailed(name, str(exc))))
@@ -62,13 +65,7 @@ class Session:
     async def run(self, then: Callable[[Shell, Runtime], object] | None = None) -> int:
         """Open, wire, run until quit (or until ``then`` finishes), then shut down."""
         try:
-            self.runtime = await self.supervisor.run_blocking(
-                open_runtime,
-                self.shell.target,
-                self.bus,
-                self.supervisor.run_blocking,
-                self._ask_passphrase_blocking,
-            )
+            self.runtime = await self._open()
         except (StorageError, PassphraseCancelled, OSError) as exc:
             from workstation.app.gui import show_error
 
@@ -84,6 +81,24 @@ class Session:
             await self._quit.wait()
         await self._stop()
         return 0
+
+    async def _open(self) -> Runtime:
+        """Open the workspace; a mistyped passphrase is asked for again (three tries)."""
+        attempt = 1
+        while True:
+            try:
+                return await self.supervisor.run_blocking(
+                    open_runtime,
+                    self.shell.target,
+                    self.bus,
+                    self.supervisor.run_blocking,
+                    self._ask_passphrase_blocking,
+                )
+            except WrongDatabaseKey:
+                if attempt >= PASSPHRASE_TRIES or not self._asked:
+                    raise
+                attempt += 1
+                self._retry_note = f"That passphrase did not match (try {attempt} of 3). "
 
     def _start(self, runtime: Runtime) -> None:
         sup, shell = self.supervisor, self.shell
@@ -135,6 +150,7 @@ class Session:
 
     def _ask_passphrase_blocking(self, reason: str) -> str:
         """Ask on the GUI thread from the worker thread that opens the store."""
+        self._asked = True
         future = asyncio.run_coroutine_threadsafe(
             self._ask_passphrase(reason), self.supervisor.loop
         )
@@ -142,7 +158,7 @@ class Session:
 
     async def _ask_passphrase(self, reason: str) -> str:
         new = not (self.shell.target.folder / "workstation.db").exists()
-        dialog = PassphraseDialog(reason, new=new, parent=self.shell.window)
+        dialog = PassphraseDialog(self._retry_note + reason, new=new, parent=self.shell.window)
         answered: asyncio.Future[int] = self.supervisor.loop.create_future()
 
         def finished(code: int) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from workstation.config.settings import WorkspaceSettings
-from workstation.ports.clock import Clock
 
 if TYPE_CHECKING:
     from workstation.commands.registry import CommandRegistry
+    from workstation.config.settings import WorkspaceSettings
     from workstation.engines.sessions import TradingCalendar
+    from workstation.ports.clock import Clock
     from workstation.services.expected_move import ExpectedMoveService
     from workstation.services.maintenance import Maintenance
     from workstation.services.market_data import MarketDataService
@@ -36,5 +35,5 @@ class CommandContext:
     expected_moves: ExpectedMoveService
     workspace: WorkspaceInfo
     registry: CommandRegistry
+    settings: WorkspaceSettings
     maintenance: Maintenance | None = None
-    settings: WorkspaceSettings = field(default_factory=WorkspaceSettings)

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from workstation.config.defaults import DEFAULT_INDICES, DEFAULT_WATCHLIST
+from workstation.config.defaults import DEFAULT_DEMO_SEED, DEFAULT_INDICES, DEFAULT_WATCHLIST
 
 
 class EnvSettings(BaseSettings):
@@ -37,7 +37,7 @@ class WorkspaceSettings(BaseModel):
     stale_after_seconds: float = Field(
         15.0, gt=0, description="A quote older than this is shown as stale (seconds)"
     )
-    demo_seed: int = Field(20261121, description="Seed of the demo market simulator")
+    demo_seed: int = Field(DEFAULT_DEMO_SEED, description="Seed of the demo market simulator")
     demo_ticks_per_second: float = Field(
         3.0, gt=0, le=50, description="Demo live updates per second per symbol"
     )

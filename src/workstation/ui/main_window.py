@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         qaction = QAction(action.title, self)
         qaction.setShortcuts([QKeySequence(s) for s in action.shortcuts])
         qaction.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        qaction.triggered.connect(action.trigger)
+        qaction.triggered.connect(lambda _checked=False: action.trigger())
         self.addAction(qaction)
         if menu is not None:
             menu.addAction(qaction)

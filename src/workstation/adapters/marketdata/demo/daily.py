@@ -296,7 +296,7 @@ def _volumes(
     if spec.volume <= 0.0:
         return np.zeros(len(days))
     noise = seeds.daily_draws(seed, spec.symbol, "volume", days)
-    size = np.abs(returns) / np.sqrt(variance)
+    size = np.minimum(np.abs(returns) / np.sqrt(variance), 3.0)  # a 10-sigma day is not 10x volume
     boost = np.where(earnings, EARNINGS_VOLUME, 1.0)
     volume: FloatArray = spec.volume * np.exp(0.25 * noise - 0.03) * (0.55 + 0.55 * size) * boost
     return volume

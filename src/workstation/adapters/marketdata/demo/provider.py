@@ -14,6 +14,7 @@ from datetime import date, datetime
 from workstation.adapters.marketdata.demo.market import DemoMarket
 from workstation.adapters.marketdata.demo.ticks import Sleep, quote_stream
 from workstation.adapters.marketdata.demo.universe import INDICES, UNDERLYINGS, SymbolSpec, spec_of
+from workstation.config.defaults import DEFAULT_DEMO_SEED
 from workstation.domain.bars import BarSeries, Timeframe
 from workstation.domain.chains import ChainSnapshot
 from workstation.domain.quotes import Quote
@@ -21,7 +22,7 @@ from workstation.engines.sessions import MarketStatus, TradingCalendar
 from workstation.ports.clock import Clock
 from workstation.ports.marketdata import IvHistory
 
-DEFAULT_SEED = 20261121
+DEFAULT_SEED = DEFAULT_DEMO_SEED
 
 
 class DemoMarketData:

@@ -22,17 +22,19 @@ class Column(IntEnum):
     """Columns, with units in their headers."""
 
     SYMBOL = 0
-    LAST = 1
-    CHANGE = 2
-    CHANGE_PCT = 3
-    BID = 4
-    ASK = 5
-    VOLUME = 6
-    UPDATED = 7
+    NAME = 1
+    LAST = 2
+    CHANGE = 3
+    CHANGE_PCT = 4
+    BID = 5
+    ASK = 6
+    VOLUME = 7
+    UPDATED = 8
 
 
 HEADERS = {
     Column.SYMBOL: "Symbol",
+    Column.NAME: "Name",
     Column.LAST: "Last",
     Column.CHANGE: "Chg",
     Column.CHANGE_PCT: "Chg %",
@@ -77,7 +79,7 @@ def render_row(status: QuoteStatus, description: str) -> RowView:
     """Turn a quote status into display strings."""
     quote = status.quote
     if quote is None:
-        cells = (status.symbol, "—", "", "", "", "", "", "waiting…")
+        cells = (status.symbol, description, "—", "", "", "", "", "", "waiting…")
         return RowView(cells, 0, False, description)
     ts = quote.ts.astimezone(NEW_YORK)
     if status.stale_since is not None:
@@ -87,6 +89,7 @@ def render_row(status: QuoteStatus, description: str) -> RowView:
     change = quote.change
     cells = (
         status.symbol,
+        description,
         _num(quote.last, ",.2f"),
         _num(change, "+,.2f"),
         _num(quote.change_pct, "+.2f") + ("%" if not math.isnan(quote.change_pct) else ""),
@@ -191,9 +194,8 @@ class QuoteTableModel(QAbstractTableModel):
 
 
 def _alignment(column: Column) -> int:
-    horizontal = (
-        Qt.AlignmentFlag.AlignLeft if column == Column.SYMBOL else Qt.AlignmentFlag.AlignRight
-    )
+    left = column in (Column.SYMBOL, Column.NAME)
+    horizontal = Qt.AlignmentFlag.AlignLeft if left else Qt.AlignmentFlag.AlignRight
     return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -203,7 +205,7 @@ def _foreground(view: RowView, column: Column) -> Any:
         return palette.stale
     if column in (Column.CHANGE, Column.CHANGE_PCT) and view.direction:
         return palette.positive if view.direction > 0 else palette.negative
-    if column in (Column.BID, Column.ASK, Column.VOLUME):
+    if column in (Column.NAME, Column.BID, Column.ASK, Column.VOLUME):
         return palette.muted
     return None
 

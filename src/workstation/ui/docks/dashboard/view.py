@@ -15,6 +15,17 @@ from PySide6.QtWidgets import (
 from workstation.ui.docks.dashboard.model import Column, QuoteTableModel
 
 ROW_HEIGHT = 24
+# Widest text each column usually shows; fixed widths keep numbers from jittering as they tick.
+COLUMN_SAMPLES = {
+    Column.SYMBOL: "SYMBOL",
+    Column.LAST: "88,888.88",
+    Column.CHANGE: "+8,888.88",
+    Column.CHANGE_PCT: "+88.88%",
+    Column.BID: "88,888.88",
+    Column.ASK: "88,888.88",
+    Column.VOLUME: "888.88M",
+    Column.UPDATED: "stale since 88:88:88",
+}
 
 
 def _section_title(text: str) -> QLabel:
@@ -35,10 +46,13 @@ def _quote_table(model: QuoteTableModel, name: str) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    header.setSectionResizeMode(Column.SYMBOL, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(Column.UPDATED, QHeaderView.ResizeMode.ResizeToContents)
     header.setHighlightSections(False)
+    header.setMinimumSectionSize(40)
+    metrics = table.fontMetrics()
+    for column, sample in COLUMN_SAMPLES.items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+    header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
     return table
 
 

@@ -28,10 +28,10 @@ def test_vix_stays_in_a_realistic_range(weekend_market):
 def test_volatility_clusters(weekend_market):
     returns = weekend_market.tape("SPX", SATURDAY).path.returns[1:]
     squared = (returns - returns.mean()) ** 2
-    lag1 = np.corrcoef(squared[:-1], squared[1:])[0, 1]
-    lag5 = np.corrcoef(squared[:-5], squared[5:])[0, 1]
-    assert lag1 > 0.1
-    assert lag5 > 0.05
+    lags = [np.corrcoef(squared[:-k], squared[k:])[0, 1] for k in range(1, 11)]
+    # Without clustering each autocorrelation is ~N(0, 1/n): demand 5 standard errors on average.
+    assert np.mean(lags) > 5 / np.sqrt(len(squared))
+    assert min(lags) > 0
 
 
 def test_market_returns_have_fat_tails(weekend_market):
