@@ -48,7 +48,7 @@ def _wait_for(predicate, timeout=30.0):
 def test_runs_live_and_shuts_down_without_warnings(tmp_path):
     folder = tmp_path / "demo"
     app = _launch(folder, "--quit-after", "5")
-    out, err = app.communicate(timeout=90)
+    _, err = app.communicate(timeout=90)
     assert app.returncode == 0, err
     assert err == ""  # no warnings, no unclosed resources, no pending tasks at exit
     assert (folder / "ui-state.ini").exists()  # layout saved on the way out
@@ -70,7 +70,7 @@ def test_second_launch_focuses_the_first_and_exits(tmp_path):
         )
         time.sleep(1.0)  # let it reach its event loop
         second = _launch(folder)
-        out, err = second.communicate(timeout=30)
+        _, err = second.communicate(timeout=30)
         assert second.returncode == 0
         assert "already running on this workspace; brought it to the front" in err
     finally:
