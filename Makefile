@@ -37,10 +37,11 @@ unit: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -s -m benchmark tests/benchmarks -p no:randomly
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -s -m benchmark tests/benchmarks
 
 snapshot: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/workstation --demo snapshot --out resources/screenshot.png --size 1400x860
+	QT_QPA_PLATFORM=offscreen $(BIN)/workstation --demo snapshot --out resources/screenshot.png --size 1400x860 \
+		--palette '/em SPY 7'
 
 dist: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm build.spec

@@ -151,3 +151,20 @@ def test_panel_shortcut_focuses_the_dashboard(qtbot, shell):
     shell.window.docks["dashboard"].hide()
     qtbot.keyClick(shell.window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert shell.window.docks["dashboard"].isVisible()
+
+
+def test_tray_menu_shows_hides_pauses_and_quits(qtbot, shell):
+    from workstation.ui.tray import TrayNotifier
+
+    quits = []
+    tray = TrayNotifier(shell.window, shell.icon, lambda: quits.append(True))
+    menu = [a.text() for a in tray.contextMenu().actions() if a.text()]
+    assert menu == ["Show / hide window", "Pause alerts", "Quit"]
+    tray.show_action.trigger()
+    assert not shell.window.isVisible()
+    tray.show_action.trigger()
+    assert shell.window.isVisible()
+    tray.pause_action.trigger()
+    assert tray.paused
+    tray.quit_action.trigger()
+    assert quits == [True]

@@ -36,6 +36,12 @@ def parse(tokens: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", required=True, type=Path, help="PNG file to write")
     parser.add_argument("--panel", help="panel to render instead of the whole window")
     parser.add_argument("--size", type=_size, default=(1400, 860), help="window size WxH")
+    parser.add_argument(
+        "--palette",
+        metavar="LINE",
+        help="open the command palette and run LINE (e.g. '/em SPY 7') first",
+    )
+    parser.add_argument("--theme", choices=("dark", "light"), help="theme for this picture")
     return parser.parse_args(tokens)
 
 
@@ -49,6 +55,10 @@ def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
     from workstation.app.gui import Shell, run_session
 
     shell = Shell(target, size=options.size)
+    if options.theme:
+        from workstation.ui.theme import apply_theme
+
+        apply_theme(shell.app, options.theme)
     if options.panel and options.panel not in shell.window.docks:
         known = ", ".join(sorted(shell.window.docks))
         print(
@@ -62,6 +72,11 @@ def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
         await runtime.market.refresh(runtime.quote_symbols)
         if shell.dashboard.controller is not None:
             shell.dashboard.controller.refresh()
+        if options.palette:
+            shell.window.run_command(options.palette)
+            running = shell.window.palette_popup.running
+            if running is not None:
+                await asyncio.wait([running])
         await asyncio.sleep(SETTLE_SECONDS)
         outcome.append(_write(shell, options.panel, options.out))
 

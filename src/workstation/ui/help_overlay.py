@@ -42,6 +42,7 @@ class HelpOverlay(QFrame):
             item = self._grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.setParent(None)  # off screen now, not at the next event loop turn
                 widget.deleteLater()
         self._grid.addWidget(_heading("Keyboard shortcuts"), 0, 0, 1, 2)
         row = 1

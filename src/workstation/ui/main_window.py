@@ -160,7 +160,6 @@ class MainWindow(QMainWindow):
 
     def _refresh_listings(self) -> None:
         self.palette_popup.set_actions(self._actions)
-        self.help_overlay.populate(self._actions, self.palette_popup.registry)
 
     @property
     def ui_actions(self) -> list[UiAction]:
@@ -228,6 +227,7 @@ class MainWindow(QMainWindow):
     def show_help(self) -> None:
         """Show the shortcut card."""
         self.palette_popup.hide()
+        self.help_overlay.populate(self._actions, self.palette_popup.registry)
         self.help_overlay.open()
 
     def run_command(self, line: str) -> None:

@@ -128,7 +128,7 @@ class QuoteTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._symbols = list(symbols)
         self._rows = [
-            render_row(QuoteStatus(s, None, None), self._descriptions.get(s, s))
+            render_row(QuoteStatus(s, None, None), self._descriptions.get(s, ""))
             for s in self._symbols
         ]
         self.endResetModel()
@@ -145,7 +145,7 @@ class QuoteTableModel(QAbstractTableModel):
                 row = self._symbols.index(status.symbol)
             except ValueError:
                 continue
-            view = render_row(status, self._descriptions.get(status.symbol, status.symbol))
+            view = render_row(status, self._descriptions.get(status.symbol, ""))
             if view != self._rows[row]:
                 self._rows[row] = view
                 changed += 1

@@ -1,0 +1,44 @@
+import asyncio
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from workstation.domain.events import TaskFailed
+from workstation.jobs.schedule import ScheduledJobs, build_scheduler
+from workstation.services.events import EventBus
+
+
+async def test_schedule_has_the_workstation_jobs_and_reports_failures():
+    ran: list[str] = []
+    failures: list[TaskFailed] = []
+    bus = EventBus()
+    bus.subscribe(TaskFailed, failures.append)
+
+    async def flush() -> None:
+        ran.append("flush")
+        raise OSError("disk full")
+
+    async def nothing() -> None:
+        ran.append("other")
+
+    jobs = ScheduledJobs(flush, nothing, nothing, flush_every_seconds=1)
+    scheduler = build_scheduler(asyncio.get_running_loop(), jobs, bus)
+    ids = {job.id: job for job in scheduler.get_jobs()}
+    assert set(ids) == {"flush-quotes", "nightly-backup", "after-close-backfill"}
+    assert isinstance(ids["flush-quotes"].trigger, IntervalTrigger)
+    backfill = ids["after-close-backfill"].trigger
+    assert isinstance(backfill, CronTrigger)
+    assert str(backfill.timezone) == "America/New_York"
+    assert "day_of_week='mon-fri'" in str(backfill)
+    scheduler.start()
+    try:
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+            if failures:
+                break
+    finally:
+        scheduler.shutdown(wait=False)
+    assert "flush" in ran
+    assert failures
+    assert failures[0].name == "scheduled job Save latest quotes"
+    assert failures[0].message == "disk full"
