@@ -127,7 +127,7 @@ def _wire(
     )
     symbols = list(dict.fromkeys(settings.indices + settings.watchlist))
     market.seed(list(QuoteCache(db).get_many(symbols).values()))
-    maintenance = Maintenance(db, store.folder / "backups", settings.backups_to_keep, run)
+    maintenance = Maintenance(db, store.backups_dir, settings.backups_to_keep, run)
     registry = default_registry()
     info = WorkspaceInfo(target.name, str(target.folder), target.kind, db.encrypted)
     context = CommandContext(

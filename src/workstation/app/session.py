@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
+from workstation import PRODUCT
 from workstation.app.runtime import Runtime, open_runtime
 from workstation.domain.events import TaskFailed
 from workstation.domain.notifications import Notification, Severity
@@ -47,6 +48,9 @@ class Session:
     def _connect_bridge(self) -> None:
         status = self.shell.window.status
         self.bridge.workspace_opened.connect(status.show_workspace)
+        self.bridge.workspace_opened.connect(
+            lambda event: self.shell.window.setWindowTitle(f"{PRODUCT} — {event.name}")
+        )
         self.bridge.feed_status.connect(status.show_feed)
         self.bridge.task_failed.connect(self._task_failed)
         self.bridge.notification.connect(self.shell.notifier.notify)
@@ -138,8 +142,8 @@ class Session:
         scheduler.start()
         sup.add_closer("scheduler", lambda: scheduler.shutdown(wait=False))
 
-    def _spawn(self, coro: object, name: str) -> asyncio.Task[object]:
-        return self.supervisor.spawn(coro, name=name)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        return self.supervisor.spawn(coro, name=name)
 
     async def _stop(self) -> None:
         self.shell.window.save_layout()

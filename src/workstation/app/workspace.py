@@ -1,4 +1,8 @@
-"""Which workspace folder a launch opens, and of what kind."""
+"""Which workspace folder a launch opens, and of what kind.
+
+Runs before the first paint, so it peeks at the manifest with plain json; the
+store validates the manifest properly when it opens the workspace.
+"""
 
 from __future__ import annotations
 

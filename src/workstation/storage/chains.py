@@ -27,20 +27,8 @@ _SELECT_ROWS = (
     "iv, delta, open_interest, volume FROM chain_rows WHERE snapshot_id = ? "
     "ORDER BY expiry, strike, is_call DESC"
 )
-_READ_DTYPE = np.dtype(
-    [
-        ("expiry", "i8"),
-        ("strike", "f8"),
-        ("is_call", "?"),
-        ("bid", "f8"),
-        ("ask", "f8"),
-        ("last", "f8"),
-        ("iv", "f8"),
-        ("delta", "f8"),
-        ("open_interest", "i8"),
-        ("volume", "i8"),
-    ]
-)
+# CHAIN_DTYPE with the expiry read as days since the epoch (converted after the fetch).
+_READ_DTYPE = np.dtype([("expiry", "i8"), *CHAIN_DTYPE.descr[1:]])
 
 
 class ChainStore:

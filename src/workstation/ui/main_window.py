@@ -54,96 +54,37 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ actions
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        self._menus = {
-            name: bar.addMenu(title)
-            for name, title in (
-                ("file", "&File"),
-                ("view", "&View"),
-                ("go", "&Go"),
-                ("help", "&Help"),
-            )
-        }
+        titles = (("file", "&File"), ("view", "&View"), ("go", "&Go"), ("help", "&Help"))
+        self._menus = {name: bar.addMenu(title) for name, title in titles}
         self._panel_menu = self._menus["view"].addMenu("&Panels")
-        core = [
-            (
-                "go",
-                UiAction(
-                    "palette",
-                    "Command palette",
-                    self.palette_popup.open,
-                    ("Ctrl+K",),
-                    "General",
-                    "Search panels and commands",
-                ),
-            ),
-            (
-                "go",
-                UiAction(
-                    "palette-slash",
-                    "Type a command",
-                    lambda: self.palette_popup.open("/"),
-                    ("/",),
-                    "General",
-                    "Open the palette with / typed",
-                ),
-            ),
-            (
-                "help",
-                UiAction(
-                    "help",
-                    "Keyboard shortcuts",
-                    self.show_help,
-                    ("F1", "?"),
-                    "General",
-                    "Show this card",
-                ),
-            ),
-            (
-                "view",
-                UiAction(
-                    "theme-dark",
-                    "Dark theme",
-                    lambda: self.theme_requested.emit("dark"),
-                    (),
-                    "View",
-                ),
-            ),
-            (
-                "view",
-                UiAction(
-                    "theme-light",
-                    "Light theme",
-                    lambda: self.theme_requested.emit("light"),
-                    (),
-                    "View",
-                ),
-            ),
-            (
-                "view",
-                UiAction(
-                    "reset-layout",
-                    "Reset layout",
-                    self.reset_layout,
-                    ("Ctrl+Shift+R",),
-                    "View",
-                    "Put every panel back",
-                ),
-            ),
-            (
-                "file",
-                UiAction(
-                    "backup",
-                    "Back up workspace now",
-                    lambda: self.run_command("/backup"),
-                    ("Ctrl+Shift+B",),
-                    "General",
-                ),
-            ),
-            ("file", UiAction("quit", "Quit", self.quit_requested.emit, ("Ctrl+Q",), "General")),
-            ("help", UiAction("about", f"About {PRODUCT}", self.show_about, (), "General")),
-        ]
-        for menu, action in core:
+        for menu, action in (*self._general_actions(), *self._view_actions()):
             self.add_action(action, self._menus[menu])
+
+    def _general_actions(self) -> list[tuple[str, UiAction]]:
+        palette = self.palette_popup
+        return [
+            ("go", UiAction("palette", "Command palette", palette.open, ("Ctrl+K",),
+                            help="Search panels and commands")),
+            ("go", UiAction("palette-slash", "Type a command", lambda: palette.open("/"),
+                            ("/",), help="Open the palette with / typed")),
+            ("help", UiAction("help", "Keyboard shortcuts", self.show_help, ("F1", "?"),
+                              help="Show every shortcut and command")),
+            ("file", UiAction("backup", "Back up workspace now",
+                              lambda: self.run_command("/backup"), ("Ctrl+Shift+B",))),
+            ("file", UiAction("quit", "Quit", self.quit_requested.emit, ("Ctrl+Q",))),
+            ("help", UiAction("about", f"About {PRODUCT}", self.show_about)),
+        ]  # fmt: skip
+
+    def _view_actions(self) -> list[tuple[str, UiAction]]:
+        theme = self.theme_requested
+        return [
+            ("view", UiAction("theme-dark", "Dark theme", lambda: theme.emit("dark"),
+                              group="View")),
+            ("view", UiAction("theme-light", "Light theme", lambda: theme.emit("light"),
+                              group="View")),
+            ("view", UiAction("reset-layout", "Reset layout", self.reset_layout,
+                              ("Ctrl+Shift+R",), "View", "Put every panel back")),
+        ]  # fmt: skip
 
     def add_action(self, action: UiAction, menu: QMenu | None = None) -> QAction:
         """Register a UI action: shortcut on the window, menu entry, palette and help."""
