@@ -30,6 +30,7 @@ from workstation.services.history import HistoryBackfill
 from workstation.services.maintenance import Maintenance
 from workstation.services.market_data import MarketDataService
 from workstation.storage.bars import BarStore
+from workstation.storage.instruments import InstrumentStore
 from workstation.storage.iv_history import IvHistoryStore
 from workstation.storage.quotes import QuoteCache
 from workstation.storage.settings_store import SettingsStore
@@ -117,7 +118,7 @@ def _wire(
     target: WorkspaceTarget, store: WorkspaceStore, bus: EventBus, run: BlockingRunner, clock: Clock
 ) -> Runtime:
     db = store.db
-    settings = SettingsStore(db).load(WorkspaceSettings)
+    settings = _settings(SettingsStore(db))
     calendar = xnys()
     provider = DemoMarketData(
         clock, seed=settings.demo_seed, ticks_per_second=settings.demo_ticks_per_second
@@ -125,6 +126,7 @@ def _wire(
     market = MarketDataService(
         provider, clock, bus, simulated=True, stale_after_seconds=settings.stale_after_seconds
     )
+    InstrumentStore(db).upsert_many(provider.instruments())
     symbols = list(dict.fromkeys(settings.indices + settings.watchlist))
     market.seed(list(QuoteCache(db).get_many(symbols).values()))
     maintenance = Maintenance(db, store.backups_dir, settings.backups_to_keep, run)
@@ -155,3 +157,11 @@ def _wire(
         maintenance,
         backfill,
     )
+
+
+def _settings(store: SettingsStore) -> WorkspaceSettings:
+    """Load the workspace's settings; a new workspace gets the defaults written down."""
+    settings = store.load(WorkspaceSettings)
+    if store.get_json("demo_seed") is None:
+        store.save(settings)
+    return settings

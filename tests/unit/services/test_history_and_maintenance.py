@@ -80,3 +80,17 @@ def test_cached_quotes_seed_the_next_session(tmp_path):
         assert second.market.latest("SPY").last == last  # shown before the feed connects
     finally:
         second.close()
+
+
+def test_a_new_workspace_knows_its_instruments_and_settings(runtime):
+    from workstation.config.settings import WorkspaceSettings
+    from workstation.domain.instruments import InstrumentKind
+    from workstation.storage.instruments import InstrumentStore
+    from workstation.storage.settings_store import SettingsStore
+
+    instruments = InstrumentStore(runtime.store.db)
+    assert instruments.get("SPY").kind is InstrumentKind.ETF
+    assert instruments.get("SPX").description == "S&P 500 Index"
+    assert len(instruments.list(InstrumentKind.INDEX)) == 5
+    settings = SettingsStore(runtime.store.db)
+    assert settings.get_json("watchlist") == WorkspaceSettings().watchlist

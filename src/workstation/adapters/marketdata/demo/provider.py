@@ -17,6 +17,7 @@ from workstation.adapters.marketdata.demo.universe import INDICES, UNDERLYINGS, 
 from workstation.config.defaults import DEFAULT_DEMO_SEED
 from workstation.domain.bars import BarSeries, Timeframe
 from workstation.domain.chains import ChainSnapshot
+from workstation.domain.instruments import Instrument
 from workstation.domain.quotes import Quote
 from workstation.engines.sessions import MarketStatus, TradingCalendar
 from workstation.ports.clock import Clock
@@ -60,6 +61,13 @@ class DemoMarketData:
     def description(self, symbol: str) -> str:
         """Return the long name of ``symbol`` (UnknownSymbol if the demo lacks it)."""
         return spec_of(symbol).description
+
+    def instruments(self) -> list[Instrument]:
+        """Return every symbol of the demo as an instrument (underlyings, then indices)."""
+        return [
+            Instrument(spec.symbol, spec.kind, spec.description)
+            for spec in map(spec_of, [*UNDERLYINGS, *INDICES])
+        ]
 
     def market_status(self) -> MarketStatus:
         """Return the market status now; outside the session live prices are simulated."""
