@@ -1,9 +1,11 @@
-"""Option pricing engines: Black–Scholes–Merton (European, continuous dividend yield).
+"""Option pricing engines.
 
-Prices are dollars per share; time in years; rates, yields and volatilities
-as decimals per year.
+European Black–Scholes–Merton (``bsm``) with greeks, implied volatility
+(``implied``), and the early-exercise-aware American approximation
+(``american``). Prices are dollars per share; time in years; rates, yields
+and volatilities as decimals per year.
 """
 
-from workstation.engines.pricing.bsm import Contracts, contracts, delta, forward, price
+from workstation.engines.pricing.bsm import Greeks, delta, forward, greeks, price, price_and_greeks
 
-__all__ = ["Contracts", "contracts", "delta", "forward", "price"]
+__all__ = ["Greeks", "delta", "forward", "greeks", "price", "price_and_greeks"]

@@ -5,9 +5,19 @@ Units everywhere: prices in dollars per share (index points for indices),
 All functions take array-likes that broadcast together and return float64
 arrays of the broadcast shape. ``is_call`` is a boolean array-like.
 
+Greeks are quoted the way traders read them: theta per calendar day, vega
+per volatility point (0.01), rho per rate point (0.01), vanna as the change
+in delta per volatility point, charm as the change in delta per calendar day
+passing. Gamma is per dollar of the underlying.
+
 Edge cases are defined rather than NaN: at ``t <= 0`` an option is worth its
 intrinsic value; with ``sigma <= 0`` (and ``t > 0``) it is worth the
-discounted intrinsic value of the forward.
+discounted intrinsic value of the forward. Greeks there are the limits
+(delta 0 or +/-1 times the dividend discount, everything else 0).
+
+The kernel evaluates each transcendental function once per option (one
+log, one sqrt, three exp, two ndtr) and shares every intermediate between
+the price and the greeks.
 """
 
 from __future__ import annotations
@@ -23,16 +33,33 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 ArrayLike = npt.ArrayLike
 
+INV_SQRT_2PI = 0.3989422804014327
+DAYS_PER_YEAR = 365.0
+POINT = 0.01  # one volatility or rate point
+
 
 @dataclass(frozen=True, slots=True)
-class Contracts:
-    """Broadcast inputs of a batch of options, plus the terms every formula shares.
+class Greeks:
+    """Option sensitivities per share (multiply by the contract multiplier for a position).
 
-    ``live`` marks rows with time and volatility left (t > 0 and sigma > 0);
-    ``d1``/``d2`` are finite placeholders where a row is not live.
+    delta: dV/dS (calls 0..1, puts -1..0); gamma: d(delta)/dS per dollar;
+    theta: value change per calendar day passing; vega: per volatility point;
+    rho: per rate point; vanna: change in delta per volatility point;
+    charm: change in delta per calendar day passing.
     """
 
-    is_call: BoolArray
+    delta: FloatArray
+    gamma: FloatArray
+    theta: FloatArray
+    vega: FloatArray
+    rho: FloatArray
+    vanna: FloatArray
+    charm: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    sign: FloatArray
     spot: FloatArray
     strike: FloatArray
     t: FloatArray
@@ -40,46 +67,24 @@ class Contracts:
     sigma: FloatArray
     q: FloatArray
     live: BoolArray
-    d1: FloatArray
-    d2: FloatArray
-
-    @property
-    def sign(self) -> FloatArray:
-        """Return +1 for calls and -1 for puts."""
-        return np.where(self.is_call, 1.0, -1.0)
-
-    @property
-    def spot_discount(self) -> FloatArray:
-        """Return exp(-q t), the dividend discount factor (0-1)."""
-        return np.exp(-self.q * np.maximum(self.t, 0.0))
-
-    @property
-    def strike_discount(self) -> FloatArray:
-        """Return exp(-r t), the money-market discount factor."""
-        return np.exp(-self.r * np.maximum(self.t, 0.0))
+    all_live: bool
 
 
-def contracts(
+def _inputs(
     is_call: ArrayLike,
     spot: ArrayLike,
     strike: ArrayLike,
     t: ArrayLike,
     r: ArrayLike,
     sigma: ArrayLike,
-    q: ArrayLike = 0.0,
-) -> Contracts:
-    """Broadcast option inputs together and compute d1 and d2 where defined."""
+    q: ArrayLike,
+) -> _Inputs:
     call, s, k, tt, rr, vol, qq = np.broadcast_arrays(
         np.asarray(is_call, dtype=bool), *(_floats(x) for x in (spot, strike, t, r, sigma, q))
     )
     live = (tt > 0.0) & (vol > 0.0)
-    root_t = np.sqrt(np.where(live, tt, 1.0))
-    sd = np.where(live, vol, 1.0) * root_t
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_moneyness = np.log(s / k)
-    d1 = np.where(live, (log_moneyness + (rr - qq + 0.5 * vol * vol) * tt) / sd, 0.0)
-    d2 = np.where(live, d1 - sd, 0.0)
-    return Contracts(call, s, k, tt, rr, vol, qq, live, d1, d2)
+    sign = np.where(call, 1.0, -1.0)
+    return _Inputs(sign, s, k, tt, rr, vol, qq, live, bool(live.all()))
 
 
 def forward(spot: ArrayLike, t: ArrayLike, r: ArrayLike, q: ArrayLike = 0.0) -> FloatArray:
@@ -97,8 +102,9 @@ def price(
     q: ArrayLike = 0.0,
 ) -> FloatArray:
     """Return the BSM value of European options in dollars per share."""
-    c = contracts(is_call, spot, strike, t, r, sigma, q)
-    return price_of(c)
+    x = _inputs(is_call, spot, strike, t, r, sigma, q)
+    value, _ = _kernel(x, with_greeks=False)
+    return value
 
 
 def delta(
@@ -111,36 +117,135 @@ def delta(
     q: ArrayLike = 0.0,
 ) -> FloatArray:
     """Return dV/dS per share: calls 0 to 1, puts -1 to 0 (times e^{-qt})."""
-    c = contracts(is_call, spot, strike, t, r, sigma, q)
-    return delta_of(c)
+    return greeks(is_call, spot, strike, t, r, sigma, q).delta
 
 
-def price_of(c: Contracts) -> FloatArray:
-    """Return the value of prepared contracts in dollars per share."""
-    sign, fwd_pv, k_pv = c.sign, c.spot * c.spot_discount, c.strike * c.strike_discount
-    model = sign * (fwd_pv * ndtr(sign * c.d1) - k_pv * ndtr(sign * c.d2))
-    no_vol = np.maximum(sign * (fwd_pv - k_pv), 0.0)
-    expired = np.maximum(sign * (c.spot - c.strike), 0.0)
-    value: FloatArray = np.where(c.live, model, np.where(c.t > 0.0, no_vol, expired))
-    return value
+def greeks(
+    is_call: ArrayLike,
+    spot: ArrayLike,
+    strike: ArrayLike,
+    t: ArrayLike,
+    r: ArrayLike,
+    sigma: ArrayLike,
+    q: ArrayLike = 0.0,
+) -> Greeks:
+    """Return delta, gamma, theta, vega, rho, vanna and charm (units in ``Greeks``)."""
+    return price_and_greeks(is_call, spot, strike, t, r, sigma, q)[1]
 
 
-def delta_of(c: Contracts) -> FloatArray:
-    """Return the delta of prepared contracts per share (see ``delta``)."""
-    sign = c.sign
-    model = sign * c.spot_discount * ndtr(sign * c.d1)
-    no_vol = c.spot_discount * _in_the_money(
-        sign, c.spot * c.spot_discount, c.strike * c.strike_discount
+def price_and_greeks(
+    is_call: ArrayLike,
+    spot: ArrayLike,
+    strike: ArrayLike,
+    t: ArrayLike,
+    r: ArrayLike,
+    sigma: ArrayLike,
+    q: ArrayLike = 0.0,
+) -> tuple[FloatArray, Greeks]:
+    """Return the value (dollars per share) and the greeks, sharing every intermediate."""
+    x = _inputs(is_call, spot, strike, t, r, sigma, q)
+    value, found = _kernel(x, with_greeks=True)
+    assert found is not None
+    return value, found
+
+
+def _kernel(x: _Inputs, *, with_greeks: bool) -> tuple[FloatArray, Greeks | None]:
+    """Evaluate price (and greeks) for every row; fix up rows without time or volatility."""
+    t = x.t if x.all_live else np.where(x.live, x.t, 1.0)
+    sigma = x.sigma if x.all_live else np.where(x.live, x.sigma, 1.0)
+    root_t = np.sqrt(t)
+    sd = sigma * root_t
+    div_disc = np.exp(-x.q * t)
+    rate_disc = np.exp(-x.r * t)
+    d1 = np.log(x.spot / x.strike)
+    d1 += (x.r - x.q + 0.5 * sigma * sigma) * t
+    d1 /= sd
+    d2 = d1 - sd
+    n1 = ndtr(x.sign * d1)
+    n2 = ndtr(x.sign * d2)
+    spot_pv = x.spot * div_disc
+    strike_pv = x.strike * rate_disc
+    value = x.sign * (spot_pv * n1 - strike_pv * n2)
+    if not with_greeks:
+        return (value if x.all_live else _dead_value(x, value)), None
+    pdf = np.exp(-0.5 * d1 * d1)
+    pdf *= INV_SQRT_2PI
+    found = _greeks(
+        x, t, sigma, root_t, sd, div_disc, rate_disc, d2, n1, n2, spot_pv, strike_pv, pdf
     )
-    expired = _in_the_money(sign, c.spot, c.strike)
-    value: FloatArray = np.where(c.live, model, np.where(c.t > 0.0, no_vol, expired))
-    return value
+    if x.all_live:
+        return value, found
+    return _dead_value(x, value), _dead_greeks(x, found)
 
 
-def _in_the_money(sign: FloatArray, underlying: FloatArray, strike: FloatArray) -> FloatArray:
-    """Return +1/-1 (call/put) where in the money, 0 otherwise: the limit delta."""
-    itm: FloatArray = np.where(sign * (underlying - strike) > 0.0, sign, 0.0)
-    return itm
+def _greeks(
+    x: _Inputs,
+    t: FloatArray,
+    sigma: FloatArray,
+    root_t: FloatArray,
+    sd: FloatArray,
+    div_disc: FloatArray,
+    rate_disc: FloatArray,
+    d2: FloatArray,
+    n1: FloatArray,
+    n2: FloatArray,
+    spot_pv: FloatArray,
+    strike_pv: FloatArray,
+    pdf: FloatArray,
+) -> Greeks:
+    """Assemble the greeks from the kernel's shared terms (see module docstring for units)."""
+    sign_q_n1 = x.sign * n1
+    weighted_pdf = div_disc * pdf
+    vega_year = spot_pv * pdf * root_t
+    theta_year = -0.5 * vega_year * sigma / t
+    theta_year -= x.sign * x.r * strike_pv * n2
+    theta_year += x.q * spot_pv * sign_q_n1
+    charm_year = x.q * div_disc * sign_q_n1
+    charm_year -= weighted_pdf * (2.0 * (x.r - x.q) * t - d2 * sd) / (2.0 * t * sd)
+    return Greeks(
+        delta=div_disc * sign_q_n1,
+        gamma=weighted_pdf / (x.spot * sd),
+        theta=theta_year / DAYS_PER_YEAR,
+        vega=vega_year * POINT,
+        rho=(x.sign * POINT) * (x.strike * t * rate_disc * n2),
+        vanna=(-POINT) * weighted_pdf * d2 / sigma,
+        charm=charm_year / DAYS_PER_YEAR,
+    )
+
+
+def _dead_value(x: _Inputs, value: FloatArray) -> FloatArray:
+    """Intrinsic value at expiry; discounted forward intrinsic with no volatility."""
+    t = np.maximum(x.t, 0.0)
+    forward_intrinsic = np.maximum(
+        x.sign * (x.spot * np.exp(-x.q * t) - x.strike * np.exp(-x.r * t)), 0.0
+    )
+    expired = np.maximum(x.sign * (x.spot - x.strike), 0.0)
+    fixed: FloatArray = np.where(x.live, value, np.where(x.t > 0.0, forward_intrinsic, expired))
+    return fixed
+
+
+def _dead_greeks(x: _Inputs, found: Greeks) -> Greeks:
+    """Limit greeks where there is no time or volatility: delta 0 or +/-1, the rest 0."""
+    t = np.maximum(x.t, 0.0)
+    div_disc = np.exp(-x.q * t)
+    underlying = np.where(x.t > 0.0, x.spot * div_disc, x.spot)
+    strike = np.where(x.t > 0.0, x.strike * np.exp(-x.r * t), x.strike)
+    in_money = np.where(x.sign * (underlying - strike) > 0.0, x.sign, 0.0)
+    limit_delta = np.where(x.t > 0.0, div_disc, 1.0) * in_money
+
+    def keep(values: FloatArray, dead: FloatArray | float = 0.0) -> FloatArray:
+        out: FloatArray = np.where(x.live, values, dead)
+        return out
+
+    return Greeks(
+        keep(found.delta, limit_delta),
+        keep(found.gamma),
+        keep(found.theta),
+        keep(found.vega),
+        keep(found.rho),
+        keep(found.vanna),
+        keep(found.charm),
+    )
 
 
 def _floats(x: Any) -> FloatArray:
