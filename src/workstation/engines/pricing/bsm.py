@@ -22,7 +22,7 @@ the price and the greeks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,11 @@ class _Inputs:
     q: FloatArray
     live: BoolArray
     all_live: bool
+    shape: tuple[int, ...]
+
+    def shaped(self, values: FloatArray) -> FloatArray:
+        """Give results the broadcast shape of the inputs (0-d inputs give 0-d results)."""
+        return values.reshape(self.shape)
 
 
 def _inputs(
@@ -79,12 +84,16 @@ def _inputs(
     sigma: ArrayLike,
     q: ArrayLike,
 ) -> _Inputs:
-    call, s, k, tt, rr, vol, qq = np.broadcast_arrays(
+    arrays = np.broadcast_arrays(
         np.asarray(is_call, dtype=bool), *(_floats(x) for x in (spot, strike, t, r, sigma, q))
     )
+    shape = arrays[0].shape
+    if not shape:  # work on 1-element arrays so in-place operations always have an array
+        arrays = [a.reshape(1) for a in arrays]
+    call, s, k, tt, rr, vol, qq = arrays
     live = (tt > 0.0) & (vol > 0.0)
     sign = np.where(call, 1.0, -1.0)
-    return _Inputs(sign, s, k, tt, rr, vol, qq, live, bool(live.all()))
+    return _Inputs(sign, s, k, tt, rr, vol, qq, live, bool(live.all()), shape)
 
 
 def forward(spot: ArrayLike, t: ArrayLike, r: ArrayLike, q: ArrayLike = 0.0) -> FloatArray:
@@ -104,7 +113,7 @@ def price(
     """Return the BSM value of European options in dollars per share."""
     x = _inputs(is_call, spot, strike, t, r, sigma, q)
     value, _ = _kernel(x, with_greeks=False)
-    return value
+    return x.shaped(value)
 
 
 def delta(
@@ -146,71 +155,101 @@ def price_and_greeks(
     x = _inputs(is_call, spot, strike, t, r, sigma, q)
     value, found = _kernel(x, with_greeks=True)
     assert found is not None
-    return value, found
+    shaped = Greeks(*(x.shaped(getattr(found, f.name)) for f in fields(Greeks)))
+    return x.shaped(value), shaped
 
 
 def _kernel(x: _Inputs, *, with_greeks: bool) -> tuple[FloatArray, Greeks | None]:
-    """Evaluate price (and greeks) for every row; fix up rows without time or volatility."""
+    """Evaluate price (and greeks) for every row; fix up rows without time or volatility.
+
+    Written with in-place operations: each temporary array is allocated once
+    and reused, which keeps the arithmetic cheaper than the transcendental calls.
+    """
     t = x.t if x.all_live else np.where(x.live, x.t, 1.0)
     sigma = x.sigma if x.all_live else np.where(x.live, x.sigma, 1.0)
+    r, q, sign = _scalar_or(x.r), _scalar_or(x.q), x.sign
     root_t = np.sqrt(t)
     sd = sigma * root_t
-    div_disc = np.exp(-x.q * t)
-    rate_disc = np.exp(-x.r * t)
     d1 = np.log(x.spot / x.strike)
-    d1 += (x.r - x.q + 0.5 * sigma * sigma) * t
+    drift = sigma * sigma
+    drift *= 0.5
+    drift += r - q
+    drift *= t
+    d1 += drift
     d1 /= sd
     d2 = d1 - sd
-    n1 = ndtr(x.sign * d1)
-    n2 = ndtr(x.sign * d2)
-    spot_pv = x.spot * div_disc
-    strike_pv = x.strike * rate_disc
-    value = x.sign * (spot_pv * n1 - strike_pv * n2)
-    if not with_greeks:
-        return (value if x.all_live else _dead_value(x, value)), None
-    pdf = np.exp(-0.5 * d1 * d1)
-    pdf *= INV_SQRT_2PI
-    found = _greeks(
-        x, t, sigma, root_t, sd, div_disc, rate_disc, d2, n1, n2, spot_pv, strike_pv, pdf
-    )
+    div_disc = np.exp(t * -q)
+    rate_disc = np.exp(t * -r)
+    n1 = ndtr(sign * d1)
+    n2 = ndtr(sign * d2)
+    spot_leg = x.spot * div_disc  # S e^-qt N(+-d1) after the next line
+    spot_leg *= n1
+    strike_leg = x.strike * rate_disc  # K e^-rt N(+-d2) after the next line
+    strike_leg *= n2
+    value = spot_leg - strike_leg
+    value *= sign
+    found = None
+    if with_greeks:
+        found = _greeks(x, t, sigma, r, q, root_t, sd, div_disc, d1, d2, n1, spot_leg,
+                        strike_leg)
     if x.all_live:
         return value, found
-    return _dead_value(x, value), _dead_greeks(x, found)
+    return _dead_value(x, value), (None if found is None else _dead_greeks(x, found))
 
 
-def _greeks(
-    x: _Inputs,
-    t: FloatArray,
-    sigma: FloatArray,
-    root_t: FloatArray,
-    sd: FloatArray,
-    div_disc: FloatArray,
-    rate_disc: FloatArray,
-    d2: FloatArray,
-    n1: FloatArray,
-    n2: FloatArray,
-    spot_pv: FloatArray,
-    strike_pv: FloatArray,
-    pdf: FloatArray,
-) -> Greeks:
+def _greeks(x: _Inputs, t: FloatArray, sigma: FloatArray, r: FloatArray | float,
+            q: FloatArray | float, root_t: FloatArray, sd: FloatArray, div_disc: FloatArray,
+            d1: FloatArray, d2: FloatArray, n1: FloatArray, spot_leg: FloatArray,
+            strike_leg: FloatArray) -> Greeks:
     """Assemble the greeks from the kernel's shared terms (see module docstring for units)."""
-    sign_q_n1 = x.sign * n1
-    weighted_pdf = div_disc * pdf
-    vega_year = spot_pv * pdf * root_t
-    theta_year = -0.5 * vega_year * sigma / t
-    theta_year -= x.sign * x.r * strike_pv * n2
-    theta_year += x.q * spot_pv * sign_q_n1
-    charm_year = x.q * div_disc * sign_q_n1
-    charm_year -= weighted_pdf * (2.0 * (x.r - x.q) * t - d2 * sd) / (2.0 * t * sd)
-    return Greeks(
-        delta=div_disc * sign_q_n1,
-        gamma=weighted_pdf / (x.spot * sd),
-        theta=theta_year / DAYS_PER_YEAR,
-        vega=vega_year * POINT,
-        rho=(x.sign * POINT) * (x.strike * t * rate_disc * n2),
-        vanna=(-POINT) * weighted_pdf * d2 / sigma,
-        charm=charm_year / DAYS_PER_YEAR,
-    )
+    sign = x.sign
+    weighted_pdf = d1 * d1  # becomes e^-qt phi(d1)
+    weighted_pdf *= -0.5
+    np.exp(weighted_pdf, out=weighted_pdf)
+    weighted_pdf *= div_disc
+    weighted_pdf *= INV_SQRT_2PI
+    delta = n1 * sign
+    delta *= div_disc
+    gamma = x.spot * sd
+    np.divide(weighted_pdf, gamma, out=gamma)
+    vega_year = x.spot * weighted_pdf
+    vega_year *= root_t
+    signed_strike_leg = strike_leg * sign
+    theta = vega_year * sigma
+    theta /= t
+    theta *= -0.5
+    theta -= signed_strike_leg * r
+    theta += spot_leg * sign * q
+    theta *= 1.0 / DAYS_PER_YEAR
+    rho = signed_strike_leg * t
+    rho *= POINT
+    vanna = weighted_pdf * d2
+    vanna /= sigma
+    vanna *= -POINT
+    return Greeks(delta, gamma, theta, vega_year * POINT, rho, vanna,
+                  _charm(t, r, q, sd, d2, delta, weighted_pdf))
+
+
+def _charm(t: FloatArray, r: FloatArray | float, q: FloatArray | float, sd: FloatArray,
+           d2: FloatArray, delta: FloatArray, weighted_pdf: FloatArray) -> FloatArray:
+    """Return -d(delta)/dT per calendar day: q delta - e^-qt phi(d1) (2(r-q)t - d2 sd)/(2 t sd)."""
+    slope = t * (2.0 * (r - q))
+    slope -= d2 * sd
+    denominator = t * sd
+    denominator *= 2.0
+    slope /= denominator
+    slope *= weighted_pdf
+    charm = delta * q
+    charm -= slope
+    charm *= 1.0 / DAYS_PER_YEAR
+    return charm
+
+
+def _scalar_or(values: FloatArray) -> FloatArray | float:
+    """Return a Python float when every element is the same broadcast scalar (cheaper)."""
+    if values.ndim == 0 or values.strides == (0,) * values.ndim:
+        return float(values.flat[0])
+    return values
 
 
 def _dead_value(x: _Inputs, value: FloatArray) -> FloatArray:

@@ -5,42 +5,22 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.special import ndtr
 
-from workstation.engines.pricing import greeks, price
+from tests.unit.engines.pricing.well_posed import well_posed
+from workstation.engines.pricing import price
 from workstation.engines.pricing.implied import (
     IvStatus,
     implied_volatility,
     implied_volatility_status,
 )
 
-EPS = np.finfo(float).eps
 HOUR = 1.0 / (365 * 24)
-
-
-def _well_posed(is_call, spot, strike, t, r, sigma, q):
-    """Rounding the price to double moves sigma by under a quarter of the 1e-12 tolerance.
-
-    A BSM price is the difference of S e^-qt N(d1) and K e^-rt N(d2); its
-    rounding noise scales with those two terms, not with the price itself
-    (deep in the money, or at the money with minutes left, they nearly cancel).
-    """
-    sign = np.where(is_call, 1.0, -1.0)
-    sd = sigma * np.sqrt(t)
-    d1 = (np.log(spot / strike) + (r - q + 0.5 * sigma**2) * t) / sd
-    terms = spot * np.exp(-q * t) * ndtr(sign * d1) + strike * np.exp(-r * t) * ndtr(
-        sign * (d1 - sd)
-    )
-    vega = greeks(is_call, spot, strike, t, r, sigma, q).vega * 100
-    value = price(is_call, spot, strike, t, r, sigma, q)
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        return (4 * EPS * terms / vega < 2.5e-13) & (value > 1e-300)
 
 
 def _round_trip(is_call, spot, strike, t, r, sigma, q):
     value = price(is_call, spot, strike, t, r, sigma, q)
     implied = implied_volatility(value, is_call, spot, strike, t, r, q)
-    return implied, _well_posed(is_call, spot, strike, t, r, sigma, q)
+    return implied, well_posed(is_call, spot, strike, t, r, sigma, q)
 
 
 def test_hull_price_implies_its_volatility():
