@@ -16,11 +16,19 @@ def test_em_prints_json_from_the_demo_workspace(workstation, tmp_path):
     report = json.loads(done.stdout)
     assert report["symbol"] == "SPY"
     assert report["days"] == 7
-    assert report["low"] < report["spot"] < report["high"]
+    assert report["calendar"]["low_1sd"] < report["spot"] < report["calendar"]["high_1sd"]
     assert report["expected_move"] == pytest.approx(
         report["spot"] * report["iv"] * (7 / 365) ** 0.5
     )
+    assert report["trading"]["move"] == pytest.approx(
+        report["spot"] * report["iv"] * (report["sessions"] / 252) ** 0.5
+    )
     assert report["straddle"]["price"] > 0
+    assert report["straddle"]["move_0_85"] == pytest.approx(0.85 * report["straddle"]["price"])
+    assert report["model"] == "Bjerksund–Stensland 2002 (American)"
+    assert 0 <= report["iv_rank"] <= 100  # the demo workspace stores two years of IV
+    assert report["iv_window"]["sessions"] >= 200
+    assert report["regime"] in ("high", "neutral", "low")
 
 
 def test_palette_grammar_works_on_the_command_line(workstation, tmp_path):
@@ -30,6 +38,16 @@ def test_palette_grammar_works_on_the_command_line(workstation, tmp_path):
     assert lines[0] == "Quotes (demo)"
     assert any(line.strip().startswith("SPY") for line in lines)
     assert any(line.strip().startswith("VIX") for line in lines)
+
+
+def test_chain_prints_the_money_rows(workstation, tmp_path):
+    done = workstation("--demo", "--data-dir", str(tmp_path / "demo"), "chain", "SPX", "20")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("SPX chain ")
+    assert "BSM (European)" in lines[1]
+    assert "Strike" in lines[2]
+    assert len(lines) == 4 + 17  # title, summary, header, rule, 8 strikes either side + ATM
 
 
 def test_bad_arguments_exit_2_naming_the_argument(workstation, tmp_path):
@@ -49,7 +67,7 @@ def test_unknown_symbol_fails_cleanly(workstation, tmp_path):
 def test_help_and_version_need_no_workspace(workstation, tmp_path):
     done = workstation("--data-dir", str(tmp_path / "none"), "help")
     assert done.returncode == 0
-    assert "/em SYMBOL DAYS" in done.stdout
+    assert "/em SYMBOL [DAYS]" in done.stdout
     assert not (tmp_path / "none" / "workstation.db").exists()
     assert workstation("--version").stdout.startswith("workstation ")
 
@@ -111,4 +129,4 @@ def test_snapshot_of_one_panel_and_unknown_panel(workstation, tmp_path):
         "--demo", "--data-dir", folder, "snapshot", "--out", str(out), "--panel", "nope"
     )
     assert bad.returncode == 2
-    assert "no panel 'nope' (panels: dashboard)" in bad.stderr
+    assert "no panel 'nope' (panels: chains, dashboard)" in bad.stderr

@@ -71,7 +71,9 @@ def test_change_is_coloured_by_direction(model):
 def test_stale_quotes_say_since_when(model):
     old = T0 - timedelta(minutes=3)
     model.apply([_status("SPY", 101.0, stale=True, ts=old)])
-    assert model.data(model.index(0, Column.UPDATED)) == "stale since 11:34:12"
+    assert model.data(model.index(0, Column.UPDATED)) == "stale since 11:34"
+    tip = model.data(model.index(0, Column.LAST), Qt.ItemDataRole.ToolTipRole)
+    assert "no update since 11:34:12" in tip
     colour = model.data(model.index(0, Column.LAST), Qt.ItemDataRole.ForegroundRole)
     assert colour == colors().stale
 

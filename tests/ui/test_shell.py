@@ -89,8 +89,10 @@ def test_palette_runs_em_through_the_shared_grammar(qtbot, qt_loop, shell, runti
     qt_loop.run_until_complete(palette.running)
     text = palette.output.toPlainText()
     assert text.startswith("Expected move SPY 7d")
-    assert "1σ expected move ±" in text
-    assert "S × IV × √(7/365)" in text
+    assert "1σ move ±" in text
+    assert "S·IV·√(7/365)" in text
+    assert "S·IV·√(5/252)" in text  # five sessions: Thanksgiving is a holiday
+    assert "0.85×" in text
 
 
 def test_palette_shows_grammar_errors_without_running(qtbot, shell):
@@ -114,7 +116,8 @@ def test_help_overlay_lists_shortcuts_and_commands(qtbot, shell):
     texts = [w.text() for w in overlay.card.findChildren(type(shell.window.status.clock))]
     joined = " ".join(texts)
     assert "Ctrl+K" in joined
-    assert "/em SYMBOL DAYS" in joined
+    assert "/em SYMBOL [DAYS]" in joined
+    assert "/chain SYMBOL [DAYS]" in joined
     assert "Show Dashboard" in joined
     qtbot.keyClick(overlay, Qt.Key.Key_Escape)
     assert not overlay.isVisible()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from workstation.app.allocator import tune_malloc
 from workstation.app.logging_setup import setup_logging
 from workstation.app.workspace import resolve_workspace
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 
 def run(args: LaunchArgs) -> int:
     """Run what the command line asks for; return the process exit code."""
+    tune_malloc()
     target = resolve_workspace(args.data_dir, args.demo)
     target.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     setup_logging(args.log_level, target.folder / "logs")

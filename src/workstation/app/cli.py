@@ -73,6 +73,7 @@ async def _run(invocation: Invocation, target: WorkspaceTarget) -> CommandResult
         open_runtime, target, EventBus(), run_in_thread, cli_passphrase
     )
     try:
+        await runtime.ensure_history(run_in_thread)  # a new or stale workspace fills its history
         return await invocation.spec.run(runtime.context, invocation.values)
     finally:
         await runtime.provider.aclose()

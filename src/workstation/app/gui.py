@@ -31,6 +31,7 @@ from workstation.app.instance import InstanceLock
 from workstation.app.workspace import WorkspaceTarget
 from workstation.commands.catalog import default_registry
 from workstation.config.paths import resources_dir
+from workstation.ui.docks.chains.panel import ChainDock
 from workstation.ui.docks.dashboard.panel import DashboardPanel
 from workstation.ui.layout_store import LayoutStore
 from workstation.ui.main_window import MainWindow
@@ -113,6 +114,10 @@ class Shell:
         self.dashboard = DashboardPanel.create()
         self.window.add_panel(
             "dashboard", "Dashboard", self.dashboard.view, area="left", shortcut="Ctrl+1"
+        )
+        self.chains = ChainDock.create(self.layout)
+        self.window.add_panel(
+            "chains", "Option chain", self.chains.view, area="right", shortcut="Ctrl+2"
         )
         self.window.restore_layout()
         if size is not None:

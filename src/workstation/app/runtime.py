@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from workstation.adapters.clock import SystemClock
 from workstation.adapters.marketdata.demo.provider import DemoMarketData
 from workstation.adapters.secrets.keyring_store import KeyringSecretStore
 from workstation.app.workspace import WorkspaceTarget
@@ -21,15 +21,19 @@ from workstation.commands.registry import CommandRegistry
 from workstation.config.settings import WorkspaceSettings
 from workstation.domain.events import WorkspaceOpened
 from workstation.engines.sessions import TradingCalendar, xnys
-from workstation.ports.clock import Clock
+from workstation.ports.clock import Clock, SystemClock
+from workstation.ports.marketdata import IvHistory
 from workstation.ports.secrets import SecretStore
 from workstation.services.blocking import BlockingRunner
+from workstation.services.chain_analytics import ChainAnalytics, HistoryReader
+from workstation.services.chain_service import ChainService
 from workstation.services.events import EventBus
 from workstation.services.expected_move import ExpectedMoveService
 from workstation.services.history import HistoryBackfill
 from workstation.services.maintenance import Maintenance
 from workstation.services.market_data import MarketDataService
 from workstation.storage.bars import BarStore
+from workstation.storage.database import Database
 from workstation.storage.instruments import InstrumentStore
 from workstation.storage.iv_history import IvHistoryStore
 from workstation.storage.quotes import QuoteCache
@@ -78,6 +82,11 @@ class Runtime:
         iv_symbols = [s for s in symbols if s in self.provider.symbols()]
         report = await self.backfill.run(symbols, iv_symbols, self.clock.now(), write=run)
         log.info("backfill wrote %d rows (%d failures)", report.total, len(report.failures))
+
+    async def ensure_history(self, run: BlockingRunner) -> None:
+        """Backfill unless a backfill already ran after the latest session close."""
+        if not await run(self.backfill.is_current, self.clock.now()):
+            await self.backfill_history(run)
 
     def descriptions(self) -> dict[str, str]:
         """Long names of the followed symbols."""
@@ -132,17 +141,24 @@ def _wire(
     maintenance = Maintenance(db, store.backups_dir, settings.backups_to_keep, run)
     registry = default_registry()
     info = WorkspaceInfo(target.name, str(target.folder), target.kind, db.encrypted)
+    chains = ChainService(
+        market,
+        ChainAnalytics(calendar, rate=settings.risk_free_rate, history=_iv_history_reader(db)),
+    )
     context = CommandContext(
         clock,
         calendar,
         market,
-        ExpectedMoveService(market, calendar),
+        ExpectedMoveService(chains, calendar),
+        chains,
         info,
         registry,
         settings,
         maintenance,
     )
-    backfill = HistoryBackfill(provider, BarStore(db), IvHistoryStore(db), SyncLog(db), calendar)
+    backfill = HistoryBackfill(
+        provider, BarStore(db), IvHistoryStore(db), SyncLog(db, clock=clock), calendar
+    )
     return Runtime(
         target,
         store,
@@ -157,6 +173,16 @@ def _wire(
         maintenance,
         backfill,
     )
+
+
+def _iv_history_reader(db: Database) -> HistoryReader:
+    """Read the last ~14 months of stored daily IV (enough for a 252-session window)."""
+    store = IvHistoryStore(db)
+
+    def read(underlying: str, as_of: date) -> IvHistory:
+        return store.read(underlying, as_of - timedelta(days=430), as_of)
+
+    return read
 
 
 def _settings(store: SettingsStore) -> WorkspaceSettings:

@@ -121,12 +121,16 @@ class Session:
             runtime.descriptions(),
         )
         shell.window.palette_popup.set_runner(lambda: runtime.context, self._spawn)
+        shell.chains.connect(
+            runtime.context.chains, self._spawn, runtime.settings.chain_refresh_seconds
+        )
+        shell.window.palette_popup.result_ready.connect(self._open_requested_panel)
         shell.window.status.set_clock(runtime.clock.now)
         shell.window.status.set_market_source(runtime.calendar.status)
         self.bus.publish(runtime.opened_event)
         sup.spawn(runtime.market.refresh(symbols), name="first quotes")
         sup.spawn(runtime.market.run_stream(symbols), name="live quotes")
-        sup.spawn(runtime.backfill_history(sup.run_blocking), name="history backfill")
+        sup.spawn(runtime.ensure_history(sup.run_blocking), name="history backfill")
         self._start_schedule(runtime, symbols)
 
     def _start_schedule(self, runtime: Runtime, symbols: list[str]) -> None:
@@ -145,10 +149,18 @@ class Session:
     def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         return self.supervisor.spawn(coro, name=name)
 
+    def _open_requested_panel(self, data: dict[str, object]) -> None:
+        """A command asked for a panel (``/chain AAPL`` opens the chain on AAPL)."""
+        if data.get("open_panel") == "chains" and self.shell.chains.controller is not None:
+            self.shell.chains.controller.set_symbol(str(data["symbol"]))
+            self.shell.window.focus_panel("chains")
+
     async def _stop(self) -> None:
         self.shell.window.save_layout()
         if self.shell.dashboard.controller is not None:
             self.shell.dashboard.controller.stop()
+        if self.shell.chains.controller is not None:
+            self.shell.chains.controller.stop()
         await self.supervisor.shutdown()
         self.bridge.detach()
 

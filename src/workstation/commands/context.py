@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from workstation.config.settings import WorkspaceSettings
     from workstation.engines.sessions import TradingCalendar
     from workstation.ports.clock import Clock
+    from workstation.services.chain_service import ChainService
     from workstation.services.expected_move import ExpectedMoveService
     from workstation.services.maintenance import Maintenance
     from workstation.services.market_data import MarketDataService
@@ -33,6 +34,7 @@ class CommandContext:
     calendar: TradingCalendar
     market: MarketDataService
     expected_moves: ExpectedMoveService
+    chains: ChainService
     workspace: WorkspaceInfo
     registry: CommandRegistry
     settings: WorkspaceSettings

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from workstation.commands.context import CommandContext
 from workstation.commands.grammar import Arg, ArgKind, CommandSpec
 from workstation.commands.result import CommandResult, Table
+
+if TYPE_CHECKING:
+    from workstation.services.chain_view import ExpiryView
+    from workstation.services.expected_move import ExpectedMoveReport
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -53,50 +58,151 @@ async def run_quote(ctx: CommandContext, values: dict[str, Any]) -> CommandResul
     return CommandResult(f"Quotes ({ctx.market.provider_name})", table=table, data=data)
 
 
+def _maybe(value: float, fmt: str) -> str:
+    return "—" if value is None or math.isnan(value) else format(value, fmt)
+
+
 async def run_expected_move(ctx: CommandContext, values: dict[str, Any]) -> CommandResult:
-    """Expected move over a horizon from the option chain's ATM IV."""
-    day_count = values["basis"] or ctx.settings.expected_move_days
-    report = await ctx.expected_moves.expected_move(values["symbol"], values["days"], day_count)
-    unit = "calendar" if report.day_count == "calendar" else "trading"
+    """Expected move over a horizon with IV rank, regime and the straddle's view."""
+    report = await ctx.expected_moves.expected_move(values["symbol"], values["days"])
+    stats, regime = report.iv_stats, report.regime
+    rank = (
+        f"IV rank {_maybe(stats.rank, '.0f')}, IV percentile {_maybe(stats.percentile, '.0f')}"
+        f" over {stats.observations} sessions ({stats.window_start} to {stats.window_end})"
+        if stats is not None
+        else "IV rank — (no IV history yet)"
+    )
     lines = [
-        f"Spot {report.spot:,.2f} · ATM IV {report.iv:.1%} at {report.days} {unit} days "
-        f"(interpolated in total variance)",
-        f"1σ expected move ±{report.move:,.2f} ({report.move / report.spot:.2%}) = "
-        f"{report.formula}",
-        f"Range {report.low:,.2f} – {report.high:,.2f} by "
-        f"{report.horizon_end.astimezone(NEW_YORK):%a %d %b %H:%M} ET",
+        f"Spot {report.spot:,.2f} · ATM IV {report.iv:.1%} at {report.days} days "
+        f"(constant maturity) · {report.model}",
+        f"{rank} · regime {regime.regime.value if regime else '—'}"
+        + (f" ({regime.reason})" if regime else ""),
+        f"1σ move ±{report.calendar.move:,.2f} = S·IV·√({report.days}/365) → "
+        f"{report.calendar.low_1sd:,.2f} – {report.calendar.high_1sd:,.2f} "
+        f"(2σ {report.calendar.low_2sd:,.2f} – {report.calendar.high_2sd:,.2f})",
+        f"Trading-day convention ±{report.trading.move:,.2f} = S·IV·√({report.sessions}/252) "
+        f"→ {report.trading.low_1sd:,.2f} – {report.trading.high_1sd:,.2f}",
     ]
-    straddle = report.straddle
-    if straddle is not None:
+    if report.expiry is not None:
         lines.append(
-            f"Straddle {straddle.expiry:%d %b} {straddle.strike:g}: {straddle.price:,.2f} → "
-            f"0.85× = ±{straddle.platform_move:,.2f} (platform convention), "
-            f"1.25× = ±{straddle.one_sigma_move:,.2f} (≈1σ)"
+            f"Straddle {report.expiry:%a %d %b} ({report.expiry_days:.1f}d) "
+            f"{_maybe(report.straddle_strike, 'g')}: {_maybe(report.straddle, ',.2f')} raw, "
+            f"0.85× = ±{_maybe(report.straddle_085, ',.2f')} (platform convention)"
         )
-    data = {
+    return CommandResult(
+        f"Expected move {report.symbol} {report.days}d", tuple(lines), data=_em_data(report)
+    )
+
+
+def _em_data(report: ExpectedMoveReport) -> dict[str, Any]:
+    stats, regime = report.iv_stats, report.regime
+    return {
         "symbol": report.symbol,
+        "as_of": report.as_of,
         "spot": report.spot,
         "days": report.days,
-        "day_count": report.day_count,
+        "sessions": report.sessions,
         "iv": report.iv,
-        "expected_move": report.move,
-        "low": report.low,
-        "high": report.high,
-        "formula": report.formula,
-        "horizon_end": report.horizon_end,
-        "as_of": report.as_of,
+        "model": report.model,
         "source": report.source,
-        "straddle": None
-        if straddle is None
-        else {
-            "expiry": straddle.expiry,
-            "strike": straddle.strike,
-            "price": straddle.price,
-            "move_0_85": straddle.platform_move,
-            "move_1_25": straddle.one_sigma_move,
+        "expected_move": report.calendar.move,
+        "calendar": asdict(report.calendar),
+        "trading": asdict(report.trading),
+        "straddle": {
+            "expiry": report.expiry,
+            "days": report.expiry_days,
+            "strike": report.straddle_strike,
+            "price": report.straddle,
+            "move_0_85": report.straddle_085,
         },
+        "iv_rank": None if stats is None else stats.rank,
+        "iv_percentile": None if stats is None else stats.percentile,
+        "iv_window": None
+        if stats is None
+        else {"start": stats.window_start, "end": stats.window_end, "sessions": stats.observations},
+        "regime": None if regime is None else regime.regime.value,
     }
-    return CommandResult(f"Expected move {report.symbol} {report.days}d", tuple(lines), data=data)
+
+
+async def run_chain(ctx: CommandContext, values: dict[str, Any]) -> CommandResult:
+    """The option chain of one expiration around the money (opens the chain panel)."""
+    view = await ctx.chains.chain_view(values["symbol"])
+    days = values["days"]
+    expiry = (
+        view.first_expiry_after(days)
+        if days is not None
+        else (view.expiries[0] if view.expiries else None)
+    )
+    if expiry is None:
+        return CommandResult(
+            f"{view.underlying}: no expirations listed",
+            data={"open_panel": "chains", "symbol": view.underlying},
+        )
+    rows = _chain_rows(expiry, CHAIN_ROWS_EACH_SIDE)
+    table = Table(
+        (
+            "Call bid",
+            "Call ask",
+            "Call IV",
+            "Call Δ",
+            "Strike",
+            "Put bid",
+            "Put ask",
+            "Put IV",
+            "Put Δ",
+        ),
+        rows,
+    )
+    lines = (
+        f"{expiry.label} · forward {expiry.forward:,.2f} · ATM IV {expiry.atm_iv:.1%} · "
+        f"EM ±{expiry.moves.iv_move:,.2f} · {view.model}",
+    )
+    data = {
+        "open_panel": "chains",
+        "symbol": view.underlying,
+        "expiry": expiry.expiry,
+        "spot": view.spot,
+        "model": view.model,
+        "strikes": [
+            {
+                "strike": float(k),
+                "call_iv": _float(expiry.calls.iv[i]),
+                "put_iv": _float(expiry.puts.iv[i]),
+                "call_delta": _float(expiry.calls.delta[i]),
+                "put_delta": _float(expiry.puts.delta[i]),
+            }
+            for i, k in enumerate(expiry.strikes)
+        ],
+    }
+    return CommandResult(f"{view.underlying} chain {expiry.expiry:%d %b %Y}", lines, table, data)
+
+
+CHAIN_ROWS_EACH_SIDE = 8
+
+
+def _float(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def _chain_rows(expiry: ExpiryView, each_side: int) -> tuple[tuple[str, ...], ...]:
+    atm = max(expiry.atm_row, 0)
+    rows = []
+    for i in range(max(0, atm - each_side), min(len(expiry.strikes), atm + each_side + 1)):
+        c, p = expiry.calls, expiry.puts
+        rows.append(
+            (
+                _price(c.bid[i]),
+                _price(c.ask[i]),
+                _maybe(100 * c.iv[i], ".1f"),
+                _maybe(c.delta[i], ".2f"),
+                f"{expiry.strikes[i]:g}",
+                _price(p.bid[i]),
+                _price(p.ask[i]),
+                _maybe(100 * p.iv[i], ".1f"),
+                _maybe(p.delta[i], ".2f"),
+            )
+        )
+    return tuple(rows)
 
 
 async def run_market(ctx: CommandContext, values: dict[str, Any]) -> CommandResult:
@@ -125,22 +231,38 @@ SPECS = (
     ),
     CommandSpec(
         "em",
-        "Expected move over N days from ATM implied volatility",
+        "Expected move over N days: IV, IV rank, both day counts, straddle",
         run_expected_move,
         args=(
             Arg("symbol", ArgKind.SYMBOL, "underlying ticker"),
-            Arg("days", ArgKind.INT, "horizon in days", minimum=1, maximum=730),
-        ),
-        options=(
             Arg(
-                "basis",
-                ArgKind.CHOICE,
-                "day count: calendar (/365) or trading (/252)",
+                "days",
+                ArgKind.INT,
+                "horizon in calendar days (default 30)",
                 required=False,
-                choices=("calendar", "trading"),
+                default=30,
+                minimum=1,
+                maximum=730,
             ),
         ),
-        examples=("/em SPY 7", "/em QQQ 30 --basis trading"),
+        examples=("/em SPY 7", "/em QQQ"),
+    ),
+    CommandSpec(
+        "chain",
+        "Option chain around the money (opens the chain panel)",
+        run_chain,
+        args=(
+            Arg("symbol", ArgKind.SYMBOL, "underlying ticker"),
+            Arg(
+                "days",
+                ArgKind.INT,
+                "first expiration at least this many days out",
+                required=False,
+                minimum=0,
+                maximum=1000,
+            ),
+        ),
+        examples=("/chain SPY", "/chain AAPL 30"),
     ),
     CommandSpec(
         "market",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,8 +40,14 @@ class WorkspaceSettings(BaseModel):
     demo_ticks_per_second: float = Field(
         3.0, gt=0, le=50, description="Demo live updates per second per symbol"
     )
-    expected_move_days: Literal["calendar", "trading"] = Field(
-        "calendar", description="Expected move time convention: sqrt(DTE/365) or sqrt(DTE/252)"
+    risk_free_rate: float = Field(
+        0.04,
+        ge=-0.05,
+        le=0.25,
+        description="Risk-free rate for pricing and implied volatility (decimal per year)",
+    )
+    chain_refresh_seconds: float = Field(
+        1.0, gt=0.05, le=60, description="How often the chain panel re-reads the chain (seconds)"
     )
     backups_to_keep: int = Field(5, ge=1, le=50, description="Rotating database backups kept")
 

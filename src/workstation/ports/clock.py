@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -12,3 +12,11 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """Return the current instant as an aware UTC datetime."""
         ...
+
+
+class SystemClock:
+    """The wall clock: the Clock everything uses unless a test gives another."""
+
+    def now(self) -> datetime:
+        """Return the current instant as an aware UTC datetime."""
+        return datetime.now(UTC)

@@ -1,156 +1,126 @@
-"""Expected move of an underlying over a horizon, from its live option chain."""
+"""Expected move of an underlying over a horizon, with the IV context a trader reads it in.
+
+Spot, ATM IV at the horizon (constant maturity, total-variance interpolation
+of the chain's ATM term structure), IV rank and percentile with the regime,
+the IV-based move in both day conventions, the straddle-based move (raw and
+the 0.85x platform convention) from the first expiration at or after the
+horizon, and the +/-1 and +/-2 sigma bands.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
 from zoneinfo import ZoneInfo
 
-import numpy as np
-
-from workstation.domain.chains import ChainSnapshot
 from workstation.engines.sessions import TradingCalendar
-from workstation.engines.volatility import (
-    atm_term_structure,
-    expected_move,
-    iv_at_horizon,
-    straddle_expected_move,
-)
-from workstation.services.market_data import MarketDataService
+from workstation.engines.volatility import IvStats, MoveBands, RegimeReading, horizon_moves
+from workstation.services.chain_service import ChainService
+from workstation.services.chain_view import ChainView
 
 NEW_YORK = ZoneInfo("America/New_York")
-DayCount = Literal["calendar", "trading"]
+DEFAULT_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
-class StraddleMove:
-    """ATM straddle of the first expiry at or after the horizon (dollars per share)."""
+class Bands:
+    """A move (dollars per share) and its +/-1 sigma and +/-2 sigma price levels."""
 
-    expiry: date
-    days: float
-    strike: float
-    price: float
-    platform_move: float
-    one_sigma_move: float
+    move: float
+    low_1sd: float
+    high_1sd: float
+    low_2sd: float
+    high_2sd: float
 
 
 @dataclass(frozen=True, slots=True)
 class ExpectedMoveReport:
-    """One-standard-deviation expected move and how it was computed.
+    """Expected move of ``symbol`` over ``days`` calendar days (``sessions`` trading days).
 
-    ``days`` is in the unit named by ``day_count``; ``horizon_end`` is the
-    instant the horizon ends; ``iv`` a decimal interpolated in total variance
-    between listed expiries; ``move``, ``low``, ``high`` in dollars per share.
+    ``iv`` decimal; ``calendar`` uses S·IV·√(days/365), ``trading``
+    S·IV·√(sessions/252); ``straddle`` is the ATM straddle mid of ``expiry``
+    and ``straddle_085`` 0.85 × it (dollars per share).
     """
 
     symbol: str
+    as_of: datetime
     spot: float
     days: int
-    day_count: DayCount
-    horizon_end: datetime
+    sessions: int
     iv: float
-    move: float
-    low: float
-    high: float
-    straddle: StraddleMove | None
-    as_of: datetime
+    calendar: Bands
+    trading: Bands
+    expiry: date | None
+    expiry_days: float
+    straddle: float
+    straddle_strike: float
+    straddle_085: float
+    iv_stats: IvStats | None
+    regime: RegimeReading | None
+    model: str
     source: str
-
-    @property
-    def formula(self) -> str:
-        """The formula used, in the trader's notation."""
-        year = 365 if self.day_count == "calendar" else 252
-        return f"S × IV × √({self.days}/{year})"
 
 
 class ExpectedMoveService:
-    """Computes expected moves from the market-data service's chains."""
+    """Computes expected moves from analysed chains."""
 
-    def __init__(self, market: MarketDataService, calendar: TradingCalendar) -> None:
-        self._market = market
+    def __init__(self, chains: ChainService, calendar: TradingCalendar) -> None:
+        self._chains = chains
         self._calendar = calendar
 
-    async def expected_move(
-        self, symbol: str, days: int, day_count: DayCount = "calendar"
-    ) -> ExpectedMoveReport:
-        """Return the expected move of ``symbol`` over ``days`` (calendar or trading days)."""
+    async def expected_move(self, symbol: str, days: int = DEFAULT_DAYS) -> ExpectedMoveReport:
+        """Return the expected move of ``symbol`` over ``days`` calendar days."""
         if days < 1:
             raise ValueError(f"days must be at least 1, got {days}")
-        chain = await self._market.option_chain(symbol)
-        return self.from_chain(chain, days, day_count)
+        return self.from_view(await self._chains.chain_view(symbol), days)
 
-    def from_chain(
-        self, chain: ChainSnapshot, days: int, day_count: DayCount = "calendar"
-    ) -> ExpectedMoveReport:
-        """Compute the report from one chain snapshot."""
-        now = chain.as_of
-        expiry_days = np.array(
-            [self._days_until(self._expiry_instant(e), now) for e in chain.expirations]
-        )
-        term = atm_term_structure(chain.rows, chain.spot, expiry_days)
-        end = self._horizon_end(now, days, day_count)
-        iv = iv_at_horizon(term.days, term.atm_iv, self._days_until(end, now))
+    def from_view(self, view: ChainView, days: int) -> ExpectedMoveReport:
+        """Compute the report from an analysed chain."""
+        iv = float(view.term.iv_at(days))
         if math.isnan(iv):
-            raise ValueError(f"{chain.underlying}: no expiry has a usable ATM implied volatility")
-        year = 365.0 if day_count == "calendar" else 252.0
-        move = float(expected_move(chain.spot, iv, days, year))
+            raise ValueError(
+                f"{view.underlying}: no expiration has a usable ATM implied volatility"
+            )
+        sessions = self._sessions_within(view.as_of, days)
+        moves = horizon_moves(view.spot, iv, days, sessions)
+        expiry = view.first_expiry_after(days) or (view.expiries[-1] if view.expiries else None)
+        straddle = expiry.moves if expiry else None
         return ExpectedMoveReport(
-            chain.underlying,
-            chain.spot,
+            view.underlying,
+            view.as_of,
+            view.spot,
             days,
-            day_count,
-            end,
+            sessions,
             iv,
-            move,
-            chain.spot - move,
-            chain.spot + move,
-            _straddle(
-                term.expiries,
-                term.days,
-                term.straddle,
-                term.straddle_strike,
-                self._days_until(end, now),
-            ),
-            now,
-            chain.source,
+            _bands(moves.calendar),
+            _bands(moves.trading),
+            expiry.expiry if expiry else None,
+            expiry.days if expiry else math.nan,
+            straddle.straddle if straddle else math.nan,
+            straddle.straddle_strike if straddle else math.nan,
+            straddle.straddle_085 if straddle else math.nan,
+            view.iv_stats,
+            view.regime,
+            view.model,
+            view.source,
         )
 
-    def _expiry_instant(self, expiry: date) -> datetime:
-        """Return the expiry's settlement instant: that session's close."""
-        return self._calendar.session_bounds(expiry)[1]
-
-    def _horizon_end(self, now: datetime, days: int, day_count: DayCount) -> datetime:
-        if day_count == "calendar":
-            return now + timedelta(days=days)
+    def _sessions_within(self, now: datetime, days: int) -> int:
+        """Trading sessions from now to now + days (today counts while it is not over)."""
         today = now.astimezone(NEW_YORK).date()
-        session = today
-        for _ in range(days):
-            session = self._calendar.next_session(session)
-        return self._calendar.session_bounds(session)[1]
-
-    @staticmethod
-    def _days_until(instant: datetime, now: datetime) -> float:
-        return (instant - now).total_seconds() / 86400.0
+        end = (now + timedelta(days=days)).astimezone(NEW_YORK).date()
+        sessions = self._calendar.sessions(today, end)
+        if sessions and sessions[0] == today and now >= self._calendar.session_bounds(today)[1]:
+            sessions = sessions[1:]
+        return len(sessions)
 
 
-def _straddle(
-    expiries: np.ndarray,
-    days: np.ndarray,
-    prices: np.ndarray,
-    strikes: np.ndarray,
-    horizon_days: float,
-) -> StraddleMove | None:
-    """Pick the first expiry at or after the horizon with a priced straddle."""
-    for i in np.flatnonzero((days >= horizon_days - 1e-9) & np.isfinite(prices)):
-        platform, sigma = straddle_expected_move(float(prices[i]))
-        return StraddleMove(
-            expiries[i].astype(object),
-            float(days[i]),
-            float(strikes[i]),
-            float(prices[i]),
-            platform,
-            sigma,
-        )
-    return None
+def _bands(found: MoveBands) -> Bands:
+    return Bands(
+        float(found.move),
+        float(found.low_1sd),
+        float(found.high_1sd),
+        float(found.low_2sd),
+        float(found.high_2sd),
+    )

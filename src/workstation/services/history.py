@@ -120,6 +120,25 @@ class HistoryBackfill:
             written = await write(self._iv.write, symbol, history.rows, self._provider.name)
             report.rows[f"{symbol} iv"] = written
 
+    def is_current(self, now: datetime) -> bool:
+        """True when a backfill succeeded after the latest session close before ``now``.
+
+        Blocking (reads the sync log); run it off the event loop.
+        """
+        last_close = self._latest_close(now)
+        return any(
+            run.kind == "backfill" and run.status == "ok" and run.started_at >= last_close
+            for run in self._log.recent(20)
+        )
+
+    def _latest_close(self, now: datetime) -> datetime:
+        today = _today(now)
+        if self._calendar.is_session(today):
+            close = self._calendar.session_bounds(today)[1]
+            if now >= close:
+                return close
+        return self._calendar.session_bounds(self._calendar.previous_session(today))[1]
+
     def _resume(self, symbol: str, timeframe: Timeframe, earliest: datetime) -> datetime:
         """Start after what is stored, minus an overlap; never before ``earliest`` (blocking)."""
         latest = self._bars.latest_ts(symbol, timeframe)

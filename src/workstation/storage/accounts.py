@@ -8,9 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert
 
 from workstation.domain.accounts import Account, AccountKind
-from workstation.ports.clock import Clock
+from workstation.ports.clock import Clock, SystemClock
 from workstation.storage.database import Database
-from workstation.storage.epoch import SystemClock
 from workstation.storage.tables import accounts
 
 

@@ -25,11 +25,3 @@ def utc_now() -> datetime:
 def iso_date(day: date) -> str:
     """Return ``day`` as ISO ``YYYY-MM-DD`` text, the form dates take in the store."""
     return day.isoformat()
-
-
-class SystemClock:
-    """The wall clock, used when a repository is not given a Clock."""
-
-    def now(self) -> datetime:
-        """Return the current instant as an aware UTC datetime."""
-        return utc_now()

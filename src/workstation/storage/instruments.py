@@ -12,9 +12,8 @@ from sqlalchemy.dialects.sqlite import insert
 
 from workstation.domain.instruments import Instrument, InstrumentKind
 from workstation.domain.occ import OccSymbol, OptionRight
-from workstation.ports.clock import Clock
+from workstation.ports.clock import Clock, SystemClock
 from workstation.storage.database import Database
-from workstation.storage.epoch import SystemClock
 from workstation.storage.tables import instruments
 
 _UPDATABLE = (

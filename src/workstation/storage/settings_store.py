@@ -14,9 +14,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects.sqlite import insert
 
-from workstation.ports.clock import Clock
+from workstation.ports.clock import Clock, SystemClock
 from workstation.storage.database import Database
-from workstation.storage.epoch import SystemClock
 from workstation.storage.tables import settings
 
 ModelT = TypeVar("ModelT", bound=BaseModel)

@@ -7,9 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
-from workstation.ports.clock import Clock
+from workstation.ports.clock import Clock, SystemClock
 from workstation.storage.database import Database
-from workstation.storage.epoch import SystemClock
 from workstation.storage.tables import sync_log
 
 FINAL_STATUSES = ("ok", "failed")

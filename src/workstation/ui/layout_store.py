@@ -30,6 +30,16 @@ class LayoutStore:
         self._settings.setValue("ui/theme", name)
         self._settings.sync()
 
+    def value(self, key: str, default: str = "") -> str:
+        """Return a saved UI preference (a string)."""
+        found = self._settings.value(key, default)
+        return found if isinstance(found, str) else default
+
+    def set_value(self, key: str, value: str) -> None:
+        """Remember a UI preference."""
+        self._settings.setValue(key, value)
+        self._settings.sync()
+
     def geometry(self) -> QByteArray | None:
         """Return saved window geometry, if any."""
         value = self._settings.value("window/geometry")

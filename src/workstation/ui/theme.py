@@ -21,6 +21,9 @@ class ThemeColors:
     muted: QColor
     stale: QColor
     text: QColor
+    in_the_money: QColor  # chain rows of in-the-money contracts
+    in_move: QColor  # strikes inside the expected move
+    at_the_money: QColor  # the strike nearest the forward
 
 
 _COLORS = {
@@ -30,6 +33,9 @@ _COLORS = {
         QColor("#7d8898"),
         QColor("#e0a526"),
         QColor("#d8dee8"),
+        QColor("#17202c"),
+        QColor("#1d2a3f"),
+        QColor("#2b4a7a"),
     ),
     "light": ThemeColors(
         QColor("#13803f"),
@@ -37,6 +43,9 @@ _COLORS = {
         QColor("#6b7686"),
         QColor("#a86a00"),
         QColor("#1c2330"),
+        QColor("#eef3fb"),
+        QColor("#dde8fb"),
+        QColor("#b9cef5"),
     ),
 }
 

@@ -120,7 +120,9 @@ def test_default_registry_has_the_foundation_commands():
     names = {s.name for s in registry.all()}
     assert {"em", "quote", "help", "backup", "market", "workspace"} <= names
     assert registry.get("q").name == "quote"
-    assert registry.parse("/em SPY 7").values == {"symbol": "SPY", "days": 7, "basis": None}
+    assert registry.parse("/em SPY 7").values == {"symbol": "SPY", "days": 7}
+    assert registry.parse("/em SPY").values == {"symbol": "SPY", "days": 30}
+    assert registry.parse("/chain aapl").values == {"symbol": "AAPL", "days": None}
 
 
 def test_fuzzy_prefers_contiguous_prefix_matches():

@@ -94,3 +94,12 @@ def test_a_new_workspace_knows_its_instruments_and_settings(runtime):
     assert len(instruments.list(InstrumentKind.INDEX)) == 5
     settings = SettingsStore(runtime.store.db)
     assert settings.get_json("watchlist") == WorkspaceSettings().watchlist
+
+
+async def test_history_is_current_only_after_a_backfill_since_the_last_close(runtime):
+    assert not await run_in_thread(runtime.backfill.is_current, TUESDAY_CLOSE)
+    await runtime.backfill.run(["SPY"], [], TUESDAY_CLOSE, write=run_in_thread)
+    assert await run_in_thread(runtime.backfill.is_current, TUESDAY_CLOSE)
+    # the next session's close (Wednesday 16:00 ET) makes it stale again
+    wednesday_evening = datetime(2026, 11, 25, 21, 30, tzinfo=UTC)
+    assert not await run_in_thread(runtime.backfill.is_current, wednesday_evening)

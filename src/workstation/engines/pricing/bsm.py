@@ -57,6 +57,9 @@ class Greeks:
     charm: FloatArray
 
 
+_GREEK_NAMES = tuple(f.name for f in fields(Greeks))
+
+
 @dataclass(frozen=True, slots=True)
 class _Inputs:
     sign: FloatArray
@@ -84,15 +87,18 @@ def _inputs(
     sigma: ArrayLike,
     q: ArrayLike,
 ) -> _Inputs:
-    arrays = np.broadcast_arrays(
-        np.asarray(is_call, dtype=bool), *(_floats(x) for x in (spot, strike, t, r, sigma, q))
+    arrays = list(
+        np.broadcast_arrays(
+            np.asarray(is_call, dtype=bool), *(_floats(x) for x in (spot, strike, t, r, sigma, q))
+        )
     )
     shape = arrays[0].shape
     if not shape:  # work on 1-element arrays so in-place operations always have an array
         arrays = [a.reshape(1) for a in arrays]
     call, s, k, tt, rr, vol, qq = arrays
-    live = (tt > 0.0) & (vol > 0.0)
-    sign = np.where(call, 1.0, -1.0)
+    live = ~((tt <= 0.0) | (vol <= 0.0))  # NaN inputs stay "live" and give NaN, not a limit
+    sign = call * 2.0
+    sign -= 1.0
     return _Inputs(sign, s, k, tt, rr, vol, qq, live, bool(live.all()), shape)
 
 
@@ -155,7 +161,9 @@ def price_and_greeks(
     x = _inputs(is_call, spot, strike, t, r, sigma, q)
     value, found = _kernel(x, with_greeks=True)
     assert found is not None
-    shaped = Greeks(*(x.shaped(getattr(found, f.name)) for f in fields(Greeks)))
+    if x.shape == value.shape:
+        return value, found
+    shaped = Greeks(*(x.shaped(getattr(found, name)) for name in _GREEK_NAMES))
     return x.shaped(value), shaped
 
 
@@ -190,17 +198,27 @@ def _kernel(x: _Inputs, *, with_greeks: bool) -> tuple[FloatArray, Greeks | None
     value *= sign
     found = None
     if with_greeks:
-        found = _greeks(x, t, sigma, r, q, root_t, sd, div_disc, d1, d2, n1, spot_leg,
-                        strike_leg)
+        found = _greeks(x, t, sigma, r, q, root_t, sd, div_disc, d1, d2, n1, spot_leg, strike_leg)
     if x.all_live:
         return value, found
     return _dead_value(x, value), (None if found is None else _dead_greeks(x, found))
 
 
-def _greeks(x: _Inputs, t: FloatArray, sigma: FloatArray, r: FloatArray | float,
-            q: FloatArray | float, root_t: FloatArray, sd: FloatArray, div_disc: FloatArray,
-            d1: FloatArray, d2: FloatArray, n1: FloatArray, spot_leg: FloatArray,
-            strike_leg: FloatArray) -> Greeks:
+def _greeks(
+    x: _Inputs,
+    t: FloatArray,
+    sigma: FloatArray,
+    r: FloatArray | float,
+    q: FloatArray | float,
+    root_t: FloatArray,
+    sd: FloatArray,
+    div_disc: FloatArray,
+    d1: FloatArray,
+    d2: FloatArray,
+    n1: FloatArray,
+    spot_leg: FloatArray,
+    strike_leg: FloatArray,
+) -> Greeks:
     """Assemble the greeks from the kernel's shared terms (see module docstring for units)."""
     sign = x.sign
     weighted_pdf = d1 * d1  # becomes e^-qt phi(d1)
@@ -215,29 +233,38 @@ def _greeks(x: _Inputs, t: FloatArray, sigma: FloatArray, r: FloatArray | float,
     vega_year = x.spot * weighted_pdf
     vega_year *= root_t
     signed_strike_leg = strike_leg * sign
-    theta = vega_year * sigma
+    theta = vega_year * sigma  # -S e^-qt phi(d1) sigma / (2 sqrt t), then the carry terms
     theta /= t
-    theta *= -0.5
-    theta -= signed_strike_leg * r
-    theta += spot_leg * sign * q
-    theta *= 1.0 / DAYS_PER_YEAR
+    theta *= -0.5 / DAYS_PER_YEAR
+    theta -= signed_strike_leg * (r / DAYS_PER_YEAR)
+    theta += spot_leg * sign * (q / DAYS_PER_YEAR)
     rho = signed_strike_leg * t
     rho *= POINT
     vanna = weighted_pdf * d2
     vanna /= sigma
     vanna *= -POINT
-    return Greeks(delta, gamma, theta, vega_year * POINT, rho, vanna,
-                  _charm(t, r, q, sd, d2, delta, weighted_pdf))
+    vega_year *= POINT
+    return Greeks(
+        delta, gamma, theta, vega_year, rho, vanna, _charm(t, r, q, sd, d2, delta, weighted_pdf)
+    )
 
 
-def _charm(t: FloatArray, r: FloatArray | float, q: FloatArray | float, sd: FloatArray,
-           d2: FloatArray, delta: FloatArray, weighted_pdf: FloatArray) -> FloatArray:
-    """Return -d(delta)/dT per calendar day: q delta - e^-qt phi(d1) (2(r-q)t - d2 sd)/(2 t sd)."""
-    slope = t * (2.0 * (r - q))
-    slope -= d2 * sd
-    denominator = t * sd
-    denominator *= 2.0
-    slope /= denominator
+def _charm(
+    t: FloatArray,
+    r: FloatArray | float,
+    q: FloatArray | float,
+    sd: FloatArray,
+    d2: FloatArray,
+    delta: FloatArray,
+    weighted_pdf: FloatArray,
+) -> FloatArray:
+    """Return -d(delta)/dT per calendar day.
+
+    -dDelta/dT = q delta - e^-qt phi(d1) ((r - q)/(sigma sqrt t) - d2/(2t)).
+    """
+    slope = d2 / t
+    slope *= -0.5
+    slope += (r - q) / sd
     slope *= weighted_pdf
     charm = delta * q
     charm -= slope
@@ -247,7 +274,7 @@ def _charm(t: FloatArray, r: FloatArray | float, q: FloatArray | float, sd: Floa
 
 def _scalar_or(values: FloatArray) -> FloatArray | float:
     """Return a Python float when every element is the same broadcast scalar (cheaper)."""
-    if values.ndim == 0 or values.strides == (0,) * values.ndim:
+    if values.size and (values.ndim == 0 or values.strides == (0,) * values.ndim):
         return float(values.flat[0])
     return values
 

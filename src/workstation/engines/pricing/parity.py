@@ -29,8 +29,9 @@ class ImpliedForward:
     strikes_used: int
 
 
-def implied_forward(strike: FloatArray, call_mid: FloatArray, put_mid: FloatArray,
-                    spot: float, t: float, r: float) -> ImpliedForward:
+def implied_forward(
+    strike: FloatArray, call_mid: FloatArray, put_mid: FloatArray, spot: float, t: float, r: float
+) -> ImpliedForward:
     """Return the parity-implied forward of one expiration.
 
     ``strike``, ``call_mid``, ``put_mid`` are aligned per strike (NaN where a

@@ -97,3 +97,13 @@ def test_expired_and_zero_volatility_rows_have_limit_greeks():
     assert list(g.delta) == [1.0, 0.0, 0.0]
     for field in ("gamma", "theta", "vega", "rho", "vanna", "charm"):
         assert list(getattr(g, field)) == [0.0, 0.0, 0.0]
+
+
+def test_nan_volatility_gives_nan_not_a_limit_and_empty_inputs_work():
+    value, g = price_and_greeks([True, False], 100.0, 100.0, 0.5, 0.03, [np.nan, 0.2])
+    assert np.isnan(value[0])
+    assert np.isfinite(value[1])
+    assert np.isnan(g.delta[0])
+    assert np.isnan(g.theta[0])
+    empty = np.zeros(0)
+    assert price(True, 100.0, empty, 0.5, 0.03, 0.2).shape == (0,)

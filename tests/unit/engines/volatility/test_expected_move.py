@@ -9,6 +9,7 @@ from workstation.domain.chains import CHAIN_DTYPE
 from workstation.engines.volatility import (
     atm_term_structure,
     expected_move,
+    horizon_moves,
     iv_at_horizon,
     straddle_expected_move,
 )
@@ -95,3 +96,35 @@ def test_horizon_iv_interpolates_total_variance():
 
 def test_straddle_conventions():
     assert straddle_expected_move(10.0) == (pytest.approx(8.5), pytest.approx(12.5))
+
+
+def test_horizon_moves_in_both_day_conventions():
+    moves = horizon_moves(500.0, 0.20, [30.0, 7.0], [21.0, 5.0])
+    np.testing.assert_allclose(moves.calendar.move, [28.669108, 500 * 0.2 * math.sqrt(7 / 365)])
+    np.testing.assert_allclose(moves.trading.move, [28.867513, 500 * 0.2 * math.sqrt(5 / 252)])
+    np.testing.assert_allclose(moves.calendar.low_1sd[0], 500 - 28.669108, atol=1e-6)
+    np.testing.assert_allclose(moves.calendar.high_2sd[0], 500 + 2 * 28.669108, atol=1e-6)
+    np.testing.assert_array_equal(moves.iv, [0.2, 0.2])
+    np.testing.assert_array_equal(moves.trading_days, [21.0, 5.0])
+
+
+def test_horizon_moves_to_each_listed_expiry_with_nan_iv():
+    moves = horizon_moves(100.0, [0.25, np.nan], [36.5, 73.0], [25.0, 50.0])
+    assert moves.calendar.move[0] == pytest.approx(100 * 0.25 * math.sqrt(0.1))
+    assert np.isnan(moves.calendar.move[1])
+    assert np.isnan(moves.trading.low_2sd[1])
+
+
+@given(
+    spot=st.floats(1, 1e4),
+    iv=st.floats(0.01, 3),
+    days=st.floats(0.01, 730),
+    trading=st.floats(0.01, 500),
+)
+def test_bands_are_symmetric_and_two_sigma_is_twice_one_sigma(spot, iv, days, trading):
+    moves = horizon_moves(spot, iv, days, trading)
+    for bands in (moves.calendar, moves.trading):
+        up, down = bands.high_1sd - spot, spot - bands.low_1sd
+        assert float(up) == pytest.approx(float(down), rel=1e-9)
+        assert float(bands.high_2sd - spot) == pytest.approx(2 * float(up), rel=1e-9)
+        assert float(bands.low_2sd) <= float(bands.low_1sd) <= spot <= float(bands.high_1sd)

@@ -83,7 +83,7 @@ def render_row(status: QuoteStatus, description: str) -> RowView:
         return RowView(cells, 0, False, description)
     ts = quote.ts.astimezone(NEW_YORK)
     if status.stale_since is not None:
-        updated = f"stale since {status.stale_since.astimezone(NEW_YORK):%H:%M:%S}"
+        updated = f"stale since {status.stale_since.astimezone(NEW_YORK):%H:%M}"
     else:
         updated = f"{ts:%H:%M:%S}"
     change = quote.change
@@ -99,9 +99,14 @@ def render_row(status: QuoteStatus, description: str) -> RowView:
         updated,
     )
     direction = 0 if math.isnan(change) or change == 0 else (1 if change > 0 else -1)
+    stale = (
+        f"\nStale: no update since {status.stale_since.astimezone(NEW_YORK):%H:%M:%S %Z}"
+        if status.stale_since
+        else ""
+    )
     tip = (
         f"{description}\nSource: {quote.source or 'unknown'} · "
-        f"prior close {quote.prev_close:,.2f}\nQuote time {ts:%Y-%m-%d %H:%M:%S %Z}"
+        f"prior close {quote.prev_close:,.2f}\nQuote time {ts:%Y-%m-%d %H:%M:%S %Z}{stale}"
     )
     return RowView(cells, direction, status.stale_since is not None, tip)
 

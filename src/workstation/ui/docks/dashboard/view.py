@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -15,16 +15,17 @@ from PySide6.QtWidgets import (
 from workstation.ui.docks.dashboard.model import Column, QuoteTableModel
 
 ROW_HEIGHT = 24
+NAME_MIN_WIDTH = 120  # room for the long name beside the numbers
 # Widest text each column usually shows; fixed widths keep numbers from jittering as they tick.
 COLUMN_SAMPLES = {
-    Column.SYMBOL: "SYMBOL",
+    Column.SYMBOL: "SYMBOLS",
     Column.LAST: "88,888.88",
     Column.CHANGE: "+8,888.88",
     Column.CHANGE_PCT: "+88.88%",
     Column.BID: "88,888.88",
     Column.ASK: "88,888.88",
     Column.VOLUME: "888.88M",
-    Column.UPDATED: "stale since 88:88:88",
+    Column.UPDATED: "stale since 88:88",
 }
 
 
@@ -51,7 +52,7 @@ def _quote_table(model: QuoteTableModel, name: str) -> QTableView:
     metrics = table.fontMetrics()
     for column, sample in COLUMN_SAMPLES.items():
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+        header.resizeSection(column, metrics.horizontalAdvance(sample) + 18)
     header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
     return table
 
@@ -78,6 +79,12 @@ class DashboardView(QWidget):
         layout.addWidget(self.watchlist_table, 1)
         self.fit_indices()
         indices.modelReset.connect(self.fit_indices)
+        header = self.watchlist_table.horizontalHeader()
+        self._preferred_width = sum(header.sectionSize(c) for c in COLUMN_SAMPLES) + NAME_MIN_WIDTH
+
+    def sizeHint(self) -> QSize:
+        """Prefer a width that shows every column (the dock may still be narrowed)."""
+        return QSize(self._preferred_width, 420)
 
     def fit_indices(self) -> None:
         """Size the indices table to its rows so the watchlist gets the rest."""

@@ -1,0 +1,1 @@
+"""Option chain panel: calls | strike | puts for one expiration, live."""

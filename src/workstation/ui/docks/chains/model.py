@@ -1,0 +1,208 @@
+"""Table model of one expiration: call columns | strike | put columns.
+
+Value updates compare the new numbers with the shown ones and emit
+``dataChanged`` for the changed cells of each row only; display strings are
+cached and reformatted only where a number changed. A reset happens only
+when the strike ladder or the chosen columns change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from workstation.services.chain_view import ExpiryView
+from workstation.ui.docks.chains.columns import COLUMNS, DEFAULT_COLUMNS, valid_keys
+from workstation.ui.theme import colors
+
+Index = QModelIndex | QPersistentModelIndex
+FloatMatrix = npt.NDArray[np.float64]
+STRIKE = "strike"
+
+
+class ChainTableModel(QAbstractTableModel):
+    """One expiration of a chain; calls mirrored on the left, puts on the right."""
+
+    def __init__(self, keys: list[str] | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._keys = valid_keys(list(keys or DEFAULT_COLUMNS))
+        self._layout = self._make_layout()
+        self._expiry: ExpiryView | None = None
+        self._spot = float("nan")
+        self._numbers: FloatMatrix = np.zeros((0, len(self._layout)))
+        self._text: list[list[str]] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._roles: dict[int, Callable[[int, int], Any]] = {
+            int(Qt.ItemDataRole.TextAlignmentRole): self._alignment,
+            int(Qt.ItemDataRole.BackgroundRole): self._background,
+            int(Qt.ItemDataRole.FontRole): self._font,
+            int(Qt.ItemDataRole.ToolTipRole): self._tooltip,
+        }
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def keys(self) -> list[str]:
+        """The per-side column keys, in put-side order."""
+        return list(self._keys)
+
+    @property
+    def strike_column(self) -> int:
+        """Index of the strike column."""
+        return len(self._keys)
+
+    @property
+    def expiry(self) -> ExpiryView | None:
+        """The expiration shown."""
+        return self._expiry
+
+    def _make_layout(self) -> list[tuple[str, str]]:
+        calls = [("call", k) for k in reversed(self._keys)]
+        return [*calls, ("", STRIKE), *(("put", k) for k in self._keys)]
+
+    def set_columns(self, keys: list[str]) -> None:
+        """Choose the per-side columns (a structural change: resets the model)."""
+        self.beginResetModel()
+        self._keys = valid_keys(keys)
+        self._layout = self._make_layout()
+        self._numbers, self._text = np.zeros((0, len(self._layout))), []
+        expiry, self._expiry = self._expiry, None
+        self.endResetModel()
+        if expiry is not None:
+            self.show(expiry, self._spot)
+
+    # ------------------------------------------------------------------ values
+    def show(self, expiry: ExpiryView, spot: float) -> int:
+        """Show ``expiry``; return how many cells changed (all of them after a reset)."""
+        numbers = self._matrix(expiry)
+        same_ladder = (
+            self._expiry is not None
+            and self._expiry.expiry == expiry.expiry
+            and np.array_equal(self._expiry.strikes, expiry.strikes)
+        )
+        spot_moved = spot != self._spot
+        self._spot = spot
+        if not same_ladder:
+            self.beginResetModel()
+            self._expiry, self._numbers = expiry, numbers
+            self._text = [
+                [self._format(r, c) for c in range(numbers.shape[1])]
+                for r in range(numbers.shape[0])
+            ]
+            self.endResetModel()
+            return int(numbers.size)
+        self._expiry = expiry
+        return self._update(numbers, spot_moved)
+
+    def _update(self, numbers: FloatMatrix, spot_moved: bool) -> int:
+        changed = ~((numbers == self._numbers) | (np.isnan(numbers) & np.isnan(self._numbers)))
+        self._numbers = numbers
+        count = 0
+        for row in np.flatnonzero(changed.any(axis=1)):
+            columns = np.flatnonzero(changed[row])
+            for column in columns:
+                self._text[row][column] = self._format(int(row), int(column))
+            count += len(columns)
+            self.dataChanged.emit(
+                self.index(int(row), int(columns[0])), self.index(int(row), int(columns[-1]))
+            )
+        if spot_moved and self.rowCount():
+            # in-the-money shading follows the underlying
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(self.rowCount() - 1, self.columnCount() - 1),
+                [Qt.ItemDataRole.BackgroundRole],
+            )
+        return count
+
+    def _matrix(self, expiry: ExpiryView) -> FloatMatrix:
+        sides = {"call": expiry.calls, "put": expiry.puts}
+        columns = [
+            expiry.strikes if key == STRIKE else getattr(sides[side], key)
+            for side, key in self._layout
+        ]
+        return np.column_stack(columns) if columns else np.zeros((0, 0))
+
+    def _format(self, row: int, column: int) -> str:
+        key = self._layout[column][1]
+        value = float(self._numbers[row, column])
+        if key == STRIKE:
+            return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+        return COLUMNS[key].fmt(value)
+
+    # ------------------------------------------------------------------ Qt interface
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of strikes (0 under any parent)."""
+        return 0 if parent.isValid() else len(self._text)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Call columns + strike + put columns."""
+        return 0 if parent.isValid() else len(self._layout)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Text, alignment, shading (in the money, inside the expected move, at the money)."""
+        if not index.isValid() or self._expiry is None:
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self._text) and 0 <= column < len(self._layout)):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text[row][column]
+        handler = self._roles.get(int(role))
+        return handler(row, column) if handler is not None else None
+
+    def _alignment(self, row: int, column: int) -> int:
+        horizontal = (
+            Qt.AlignmentFlag.AlignHCenter
+            if column == self.strike_column
+            else Qt.AlignmentFlag.AlignRight
+        )
+        return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+
+    def _font(self, row: int, column: int) -> QFont | None:
+        assert self._expiry is not None
+        at_money = column == self.strike_column and row == self._expiry.atm_row
+        return self._bold if at_money else None
+
+    def _background(self, row: int, column: int) -> Any:
+        assert self._expiry is not None
+        palette = colors()
+        strike = float(self._expiry.strikes[row])
+        side, _ = self._layout[column]
+        if column == self.strike_column:
+            if row == self._expiry.atm_row:
+                return palette.at_the_money
+            return palette.in_move if self._expiry.moves.inside(strike) else None
+        in_money = strike < self._spot if side == "call" else strike > self._spot
+        return palette.in_the_money if in_money else None
+
+    def _tooltip(self, row: int, column: int) -> str | None:
+        assert self._expiry is not None
+        side, key = self._layout[column]
+        if key == STRIKE:
+            inside = self._expiry.moves.inside(float(self._expiry.strikes[row]))
+            where = "inside" if inside else "outside"
+            return f"Strike {self._text[row][column]} is {where} the 1σ expected move"
+        return f"{side.title()} {COLUMNS[key].tooltip}"
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles ("Call Bid", "Strike", "Put Bid") with unit tooltips."""
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._layout):
+            return None
+        side, key = self._layout[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "Strike" if key == STRIKE else COLUMNS[key].header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                "Strike, dollars per share"
+                if key == STRIKE
+                else (f"{side.title()}s: {COLUMNS[key].tooltip}")
+            )
+        return None
