@@ -1,5 +1,6 @@
-"""Benchmarks run with the allocator settings the app itself applies at start-up."""
+"""Benchmarks run with the process tuning the app itself applies at start-up."""
 
-from workstation.app.allocator import tune_malloc
+from workstation.app.tuning import responsive_gil, tune_malloc
 
 tune_malloc()
+responsive_gil()

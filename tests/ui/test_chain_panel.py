@@ -64,7 +64,10 @@ def test_value_updates_emit_data_changed_for_changed_cells_only(qtbot, view):
     model.modelReset.connect(lambda: resets.append(True))
     bid = expiry.calls.bid.copy()
     bid[expiry.atm_row] += 0.05
-    moved = dataclasses.replace(expiry, calls=dataclasses.replace(expiry.calls, bid=bid))
+    detail = expiry.detail
+    moved = dataclasses.replace(
+        expiry, detail=dataclasses.replace(detail, calls=dataclasses.replace(detail.calls, bid=bid))
+    )
     assert model.show(moved, view.spot) == 1
     assert resets == []
     assert changes == [(expiry.atm_row, 2, 2, [])]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workstation.app.allocator import tune_malloc
 from workstation.app.logging_setup import setup_logging
+from workstation.app.tuning import responsive_gil, tune_malloc
 from workstation.app.workspace import resolve_workspace
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ def run(args: LaunchArgs) -> int:
     if not args.command:
         from workstation.app.gui import launch
 
+        responsive_gil()
         return launch(
             target, quit_after=args.quit_after, exit_on_first_paint=args.exit_on_first_paint
         )

@@ -133,6 +133,9 @@ async def run_chain(ctx: CommandContext, values: dict[str, Any]) -> CommandResul
         if days is not None
         else (view.expiries[0] if view.expiries else None)
     )
+    if expiry is not None and not expiry.detailed:  # analyse the chosen expiration in detail
+        view = await ctx.chains.chain_view(values["symbol"], expiry.expiry)
+        expiry = view.expiry(expiry.expiry)
     if expiry is None:
         return CommandResult(
             f"{view.underlying}: no expirations listed",

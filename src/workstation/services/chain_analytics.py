@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -32,7 +32,7 @@ from workstation.engines.pricing.models import (
     implied_volatilities,
     model_for,
 )
-from workstation.engines.pricing.parity import implied_forward
+from workstation.engines.pricing.parity import implied_forwards
 from workstation.engines.sessions import TradingCalendar
 from workstation.engines.volatility import (
     ChainColumns,
@@ -40,6 +40,7 @@ from workstation.engines.volatility import (
     RegimeReading,
     RegimeRule,
     Smile,
+    atm_straddles,
     classify_term,
     iv_stats,
     smiles,
@@ -50,16 +51,27 @@ from workstation.ports.marketdata import IvHistory
 from workstation.services.chain_sides import (
     expiry_moves,
     model_values,
-    on_ladder,
     side_columns,
     strike_ladder,
 )
-from workstation.services.chain_view import ChainView, ExpiryView
+from workstation.services.chain_view import ChainView, ExpiryDetail, ExpiryView
 
 FloatArray = npt.NDArray[np.float64]
 NEW_YORK = ZoneInfo("America/New_York")
 DEFAULT_RATE = 0.04
 HistoryReader = Callable[[str, date], IvHistory | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Expiry:
+    """One expiration's scalars: years to its instant, forward, yield, ATM straddle."""
+
+    day: date
+    t: float
+    forward: float
+    dividend_yield: float
+    straddle: float
+    straddle_strike: float
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -90,9 +102,26 @@ class ChainAnalytics:
         self._regime_rule = regime_rule or RegimeRule()
 
     def analyze(
-        self, chain: ChainSnapshot, quote: Quote | None = None, focus: date | None = None
+        self,
+        chain: ChainSnapshot,
+        quote: Quote | None = None,
+        focus: date | None = None,
+        previous: ChainView | None = None,
     ) -> ChainView:
-        """Return the analysed chain; ``focus`` is the expiration shown in detail."""
+        """Return the analysed chain; ``focus`` is the expiration shown in detail.
+
+        With a ``previous`` view of the same underlying whose surface is younger
+        than ``SURFACE_MAX_AGE``, only the focused expiration is re-analysed
+        (its quotes, IVs, greeks and smile) and the other expirations keep
+        their surface numbers, with their expected moves moved to the new spot.
+        """
+        if previous is not None and focus is not None and _reusable(previous, chain, focus):
+            return self._refresh_focus(previous, chain, quote, focus)
+        return self._analyze_all(chain, quote, focus)
+
+    def _analyze_all(
+        self, chain: ChainSnapshot, quote: Quote | None, focus: date | None
+    ) -> ChainView:
         style = exercise_style(chain.underlying)
         spot = quote.last if quote is not None else chain.spot
         prev_close = quote.prev_close if quote is not None else math.nan
@@ -111,13 +140,20 @@ class ChainAnalytics:
             q=float(np.nanmedian(yields)) if yields.size else 0.0,
         )
         focus = focus if focus is not None else _default_focus(expiries)
+        straddles = atm_straddles(
+            rows["expiry"], rows["strike"], rows["is_call"], contracts.mark, spot
+        )
         views = tuple(
             self._expiry_view(
                 chain.underlying,
-                day.astype(object),
-                float(t_exp[i]),
-                float(forwards[i]),
-                float(yields[i]),
+                _Expiry(
+                    day.astype(object),
+                    float(t_exp[i]),
+                    float(forwards[i]),
+                    float(yields[i]),
+                    float(straddles.price[i]),
+                    float(straddles.strike[i]),
+                ),
                 contracts,
                 chain_smiles[i],
                 spot,
@@ -140,12 +176,60 @@ class ChainAnalytics:
             style.value,
             self.rate,
             chain.source,
+            len(rows),
             views,
             term,
             reading,
             iv30,
             stats,
             regime,
+            chain.as_of,
+        )
+
+    def _refresh_focus(
+        self, previous: ChainView, chain: ChainSnapshot, quote: Quote | None, focus: date
+    ) -> ChainView:
+        """Re-analyse only the focused expiration; keep the rest of the surface."""
+        style = exercise_style(chain.underlying)
+        spot = quote.last if quote is not None else chain.spot
+        day = np.datetime64(focus, "D")
+        rows = _sorted(chain.rows[chain.rows["expiry"] == day])
+        t = self._years(chain.underlying, np.array([day]), chain.as_of)
+        forward, dividend_yield = self._forwards(rows, np.array([day]), t, spot)
+        contracts = self._contracts(rows, np.array([day]), t, dividend_yield, spot, style)
+        smile = smiles(
+            ChainColumns(
+                rows["expiry"], contracts.t, rows["strike"], rows["is_call"], contracts.iv
+            ),
+            spot,
+            forward_per_expiry=forward,
+            r=self.rate,
+            q=float(dividend_yield[0]),
+        )[0]
+        straddle = atm_straddles(
+            rows["expiry"], rows["strike"], rows["is_call"], contracts.mark, spot
+        )
+        summary = _Expiry(
+            focus,
+            float(t[0]),
+            float(forward[0]),
+            float(dividend_yield[0]),
+            float(straddle.price[0]),
+            float(straddle.strike[0]),
+        )
+        fresh = self._expiry_view(
+            chain.underlying, summary, contracts, smile, spot, style, chain.as_of, detailed=True
+        )
+        views = tuple(fresh if v.expiry == focus else _moved(v, spot) for v in previous.expiries)
+        prev_close = quote.prev_close if quote is not None else previous.prev_close
+        return replace(
+            previous,
+            as_of=chain.as_of,
+            spot=spot,
+            prev_close=prev_close,
+            contracts=len(chain.rows),
+            expiries=views,
+            source=chain.source,
         )
 
     # ------------------------------------------------------------------ inputs
@@ -158,22 +242,10 @@ class ChainAnalytics:
     def _forwards(
         self, rows: ChainArray, expiries: npt.NDArray[np.datetime64], t_exp: FloatArray, spot: float
     ) -> tuple[FloatArray, FloatArray]:
-        forwards = np.empty(expiries.size)
-        yields = np.empty(expiries.size)
-        for i, day in enumerate(expiries):
-            group = rows[rows["expiry"] == day]
-            ladder, mark = strike_ladder(group), _mark(group)
-            calls, puts = group["is_call"], ~group["is_call"]
-            found = implied_forward(
-                ladder,
-                on_ladder(ladder, group["strike"][calls], mark[calls]),
-                on_ladder(ladder, group["strike"][puts], mark[puts]),
-                spot,
-                float(t_exp[i]),
-                self.rate,
-            )
-            forwards[i], yields[i] = found.forward, found.dividend_yield
-        return forwards, yields
+        index = np.searchsorted(expiries, rows["expiry"])
+        return implied_forwards(
+            index, rows["strike"], rows["is_call"], _mark(rows), spot, t_exp, self.rate
+        )
 
     def _contracts(
         self,
@@ -196,10 +268,7 @@ class ChainAnalytics:
     def _expiry_view(
         self,
         underlying: str,
-        day: date,
-        t: float,
-        forward: float,
-        dividend_yield: float,
+        e: _Expiry,
         contracts: _Contracts,
         smile: Smile,
         spot: float,
@@ -208,29 +277,42 @@ class ChainAnalytics:
         *,
         detailed: bool,
     ) -> ExpiryView:
-        pick = contracts.rows["expiry"] == np.datetime64(day, "D")
-        rows = contracts.rows[pick]
-        iv, mark, q = contracts.iv[pick], contracts.mark[pick], contracts.q[pick]
-        model_style = style if detailed else ExerciseStyle.EUROPEAN
-        values = model_values(model_style, rows, iv, spot, t, self.rate, q, smile)
-        ladder = strike_ladder(rows)
-        sessions = self._sessions_until(day, now)
-        moves = expiry_moves(spot, smile.atm_iv, t * 365.0, sessions, rows, mark)
-        settlement = "AM" if is_am_settled(underlying, day, self._calendar) else "PM"
+        """Summary of every expiration; strikes, quotes and greeks only for the focused one."""
+        sessions = self._sessions_until(e.day, now)
+        moves = expiry_moves(
+            spot, smile.atm_iv, e.t * 365.0, sessions, e.straddle, e.straddle_strike
+        )
+        settlement = "AM" if is_am_settled(underlying, e.day, self._calendar) else "PM"
+        detail = self._detail(e, contracts, smile, spot, style) if detailed else None
         return ExpiryView(
-            day,
-            t * 365.0,
+            e.day,
+            e.t * 365.0,
             sessions,
             settlement,
-            t,
-            forward,
-            dividend_yield,
-            ladder,
-            side_columns(ladder, rows, True, mark, iv, values),
-            side_columns(ladder, rows, False, mark, iv, values),
+            e.t,
+            e.forward,
+            e.dividend_yield,
+            detail,
             smile.atm_iv,
             smile.skew.risk_reversal,
             moves,
+        )
+
+    def _detail(
+        self, e: _Expiry, contracts: _Contracts, smile: Smile, spot: float, style: ExerciseStyle
+    ) -> ExpiryDetail:
+        day, expiry = np.datetime64(e.day, "D"), contracts.rows["expiry"]  # rows sorted by expiry
+        pick = slice(
+            int(np.searchsorted(expiry, day, "left")), int(np.searchsorted(expiry, day, "right"))
+        )
+        rows = contracts.rows[pick]
+        iv, mark, q = contracts.iv[pick], contracts.mark[pick], contracts.q[pick]
+        values = model_values(style, rows, iv, spot, e.t, self.rate, q, smile)
+        ladder = strike_ladder(rows)
+        return ExpiryDetail(
+            ladder,
+            side_columns(ladder, rows, True, mark, iv, values),
+            side_columns(ladder, rows, False, mark, iv, values),
         )
 
     def _sessions_until(self, day: date, now: datetime) -> int:
@@ -256,6 +338,28 @@ class ChainAnalytics:
 
 
 # ---------------------------------------------------------------------- helpers
+SURFACE_MAX_AGE = timedelta(seconds=1)  # the whole surface is re-analysed at least this often
+
+
+def _reusable(previous: ChainView | None, chain: ChainSnapshot, focus: date | None) -> bool:
+    """True when the previous view's surface can stand and only the focus needs work."""
+    return (
+        previous is not None
+        and focus is not None
+        and previous.underlying == chain.underlying
+        and chain.as_of - previous.surface_as_of < SURFACE_MAX_AGE
+        and chain.as_of >= previous.surface_as_of
+        and previous.expiry(focus) is not None
+    )
+
+
+def _moved(view: ExpiryView, spot: float) -> ExpiryView:
+    """An expiration's summary with its expected-move levels around the new spot."""
+    m = view.moves
+    moves = expiry_moves(spot, view.atm_iv, view.days, view.sessions, m.straddle, m.straddle_strike)
+    return replace(view, moves=moves, detail=None)
+
+
 def _sorted(rows: ChainArray) -> ChainArray:
     order = np.lexsort((~rows["is_call"], rows["strike"], rows["expiry"]))
     ordered: ChainArray = rows[order]

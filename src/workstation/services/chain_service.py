@@ -17,8 +17,14 @@ class ChainService:
         self.market = market
         self.analytics = analytics
 
-    async def chain_view(self, symbol: str, focus: date | None = None) -> ChainView:
-        """Return the analysed chain of ``symbol`` now (analysis runs in a worker thread)."""
+    async def chain_view(
+        self, symbol: str, focus: date | None = None, previous: ChainView | None = None
+    ) -> ChainView:
+        """Return the analysed chain of ``symbol`` now (analysis runs in a worker thread).
+
+        Passing the ``previous`` view lets a live panel re-analyse only its
+        focused expiration between full surface updates.
+        """
         chain = await self.market.option_chain(symbol)
         quote = self.market.latest(symbol) or await self.market.quote(symbol)
-        return await asyncio.to_thread(self.analytics.analyze, chain, quote, focus)
+        return await asyncio.to_thread(self.analytics.analyze, chain, quote, focus, previous)

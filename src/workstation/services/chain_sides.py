@@ -3,7 +3,6 @@ ladder, model greeks and theoretical values, expected moves."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +15,7 @@ from workstation.engines.pricing.models import (
     theoretical_prices,
     theoretical_prices_and_greeks,
 )
-from workstation.engines.volatility import Smile, atm_straddles, expected_move, move_bands
+from workstation.engines.volatility import Smile, expected_move
 from workstation.services.chain_view import ExpiryMoves, SideColumns
 
 FloatArray = npt.NDArray[np.float64]
@@ -101,23 +100,19 @@ def side_columns(
 
 
 def expiry_moves(
-    spot: float, atm_iv: float, days: float, sessions: int, rows: ChainArray, mark: FloatArray
+    spot: float, atm_iv: float, days: float, sessions: int, straddle: float, straddle_strike: float
 ) -> ExpiryMoves:
     """Expected moves to one expiration in both conventions, and from its ATM straddle."""
     iv_move = float(expected_move(spot, atm_iv, days))
     trading = float(expected_move(spot, atm_iv, sessions, TRADING_DAYS_PER_YEAR))
-    straddles = atm_straddles(rows["expiry"], rows["strike"], rows["is_call"], mark, spot)
-    straddle = float(straddles.price[0]) if straddles.price.size else math.nan
-    strike = float(straddles.strike[0]) if straddles.strike.size else math.nan
-    bands = move_bands(np.float64(spot), np.float64(iv_move))
     return ExpiryMoves(
         iv_move,
         trading,
         straddle,
-        strike,
+        straddle_strike,
         PLATFORM_FACTOR * straddle,
-        float(bands.low_1sd),
-        float(bands.high_1sd),
-        float(bands.low_2sd),
-        float(bands.high_2sd),
+        spot - iv_move,
+        spot + iv_move,
+        spot - 2 * iv_move,
+        spot + 2 * iv_move,
     )

@@ -38,6 +38,15 @@ class SideColumns:
     volume: FloatArray
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class ExpiryDetail:
+    """The strike ladder of one expiration with both sides' columns aligned to it."""
+
+    strikes: FloatArray
+    calls: SideColumns
+    puts: SideColumns
+
+
 @dataclass(frozen=True, slots=True)
 class ExpiryMoves:
     """Expected moves to one expiration (dollars per share) and their conventions.
@@ -74,9 +83,7 @@ class ExpiryView:
     t: float
     forward: float
     dividend_yield: float
-    strikes: FloatArray
-    calls: SideColumns
-    puts: SideColumns
+    detail: ExpiryDetail | None  # strikes, quotes and greeks: the focused expiration only
     atm_iv: float
     risk_reversal: float
     moves: ExpiryMoves
@@ -87,11 +94,36 @@ class ExpiryView:
         return max(0, math.floor(self.days + 1e-9))
 
     @property
+    def detailed(self) -> bool:
+        """True when strikes, quotes and greeks were computed (the focused expiration)."""
+        return self.detail is not None
+
+    def _require(self) -> ExpiryDetail:
+        if self.detail is None:
+            raise LookupError(f"expiration {self.expiry} was not analysed in detail")
+        return self.detail
+
+    @property
+    def strikes(self) -> FloatArray:
+        """Strike ladder, ascending (dollars per share)."""
+        return self._require().strikes
+
+    @property
+    def calls(self) -> SideColumns:
+        """Call columns aligned with the strikes."""
+        return self._require().calls
+
+    @property
+    def puts(self) -> SideColumns:
+        """Put columns aligned with the strikes."""
+        return self._require().puts
+
+    @property
     def atm_row(self) -> int:
-        """Index of the strike nearest the forward (-1 when there are no strikes)."""
-        if self.strikes.size == 0:
+        """Index of the strike nearest the forward (-1 without strikes)."""
+        if self.detail is None or self.detail.strikes.size == 0:
             return -1
-        return int(np.argmin(np.abs(self.strikes - self.forward)))
+        return int(np.argmin(np.abs(self.detail.strikes - self.forward)))
 
     @property
     def label(self) -> str:
@@ -112,12 +144,14 @@ class ChainView:
     style: str
     rate: float
     source: str
+    contracts: int
     expiries: tuple[ExpiryView, ...]
     term: TermStructure
     term_reading: TermReading
     iv30: float
     iv_stats: IvStats | None
     regime: RegimeReading | None
+    surface_as_of: datetime  # when the whole surface (every expiration) was last analysed
 
     @property
     def change(self) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 from datetime import UTC, date, datetime, timedelta
 
@@ -123,3 +124,20 @@ def test_american_focus_expiry_has_american_greeks(spy):
     assert np.all(np.isfinite(e.puts.delta[ok]))
     assert np.all(e.puts.theo[ok] >= 0)
     assert view.as_of + timedelta(days=e.days) > view.as_of
+
+
+def test_between_surface_updates_only_the_focus_is_reanalysed(provider, spx):
+    analytics = ChainAnalytics(xnys(), rate=RATE)
+    focus = date(2026, 12, 11)
+    full = analytics.analyze(spx, focus=focus)
+    later = dataclasses.replace(spx, as_of=spx.as_of + timedelta(milliseconds=400))
+    quick = analytics.analyze(later, focus=focus, previous=full)
+    assert quick.surface_as_of == full.surface_as_of  # the surface was kept
+    assert quick.as_of == later.as_of
+    assert quick.term is full.term
+    np.testing.assert_allclose(quick.expiry(focus).calls.iv, full.expiry(focus).calls.iv, rtol=1e-6)
+    other = quick.expiries[0]
+    assert not other.detailed
+    much_later = dataclasses.replace(spx, as_of=spx.as_of + timedelta(seconds=2))
+    again = analytics.analyze(much_later, focus=focus, previous=quick)
+    assert again.surface_as_of == much_later.as_of  # re-analysed in full

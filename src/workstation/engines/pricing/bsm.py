@@ -58,6 +58,7 @@ class Greeks:
 
 
 _GREEK_NAMES = tuple(f.name for f in fields(Greeks))
+_ALL_LIVE = np.ones(1, dtype=bool)  # placeholder mask when every row has time and volatility
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,11 @@ class _Inputs:
 
     def shaped(self, values: FloatArray) -> FloatArray:
         """Give results the broadcast shape of the inputs (0-d inputs give 0-d results)."""
-        return values.reshape(self.shape)
+        if values.shape == self.shape:
+            return values
+        if values.size == 1 and not self.shape:
+            return values.reshape(self.shape)
+        return np.array(np.broadcast_to(values, self.shape))
 
 
 def _inputs(
@@ -87,18 +92,19 @@ def _inputs(
     sigma: ArrayLike,
     q: ArrayLike,
 ) -> _Inputs:
-    arrays = list(
-        np.broadcast_arrays(
-            np.asarray(is_call, dtype=bool), *(_floats(x) for x in (spot, strike, t, r, sigma, q))
-        )
-    )
-    shape = arrays[0].shape
+    raw = [np.asarray(is_call, dtype=bool), *(_floats(x) for x in (spot, strike, t, r, sigma, q))]
+    shapes = {a.shape for a in raw if a.ndim}
+    # np.broadcast_shapes is slow; the common case (equal shapes and scalars) needs no call
+    shape = shapes.pop() if len(shapes) == 1 else np.broadcast_shapes(*(a.shape for a in raw))
     if not shape:  # work on 1-element arrays so in-place operations always have an array
-        arrays = [a.reshape(1) for a in arrays]
-    call, s, k, tt, rr, vol, qq = arrays
+        raw = [a.reshape(1) for a in raw]
+    else:  # scalars stay 0-d (cheaper); arrays of a smaller shape are broadcast (views)
+        raw = [a if a.ndim == 0 or a.shape == shape else np.broadcast_to(a, shape) for a in raw]
+    call, s, k, tt, rr, vol, qq = raw
+    sign = np.where(call, 1.0, -1.0)
+    if bool((tt > 0.0).all()) and bool((vol > 0.0).all()):
+        return _Inputs(sign, s, k, tt, rr, vol, qq, _ALL_LIVE, True, shape)
     live = ~((tt <= 0.0) | (vol <= 0.0))  # NaN inputs stay "live" and give NaN, not a limit
-    sign = call * 2.0
-    sign -= 1.0
     return _Inputs(sign, s, k, tt, rr, vol, qq, live, bool(live.all()), shape)
 
 
@@ -161,115 +167,135 @@ def price_and_greeks(
     x = _inputs(is_call, spot, strike, t, r, sigma, q)
     value, found = _kernel(x, with_greeks=True)
     assert found is not None
-    if x.shape == value.shape:
-        return value, found
-    shaped = Greeks(*(x.shaped(getattr(found, name)) for name in _GREEK_NAMES))
+    if all(getattr(found, name).shape == x.shape for name in _GREEK_NAMES):
+        return x.shaped(value), found
+    shaped = Greeks(*(x.shaped(np.asarray(getattr(found, name))) for name in _GREEK_NAMES))
     return x.shaped(value), shaped
 
 
 def _kernel(x: _Inputs, *, with_greeks: bool) -> tuple[FloatArray, Greeks | None]:
     """Evaluate price (and greeks) for every row; fix up rows without time or volatility.
 
-    Written with in-place operations: each temporary array is allocated once
-    and reused, which keeps the arithmetic cheaper than the transcendental calls.
+    Every intermediate lives in one preallocated workspace and each operation
+    writes in place (numpy ``out=``): fewer allocations and fewer cold cache
+    lines keep the arithmetic well below the cost of the transcendental calls.
     """
     t = x.t if x.all_live else np.where(x.live, x.t, 1.0)
     sigma = x.sigma if x.all_live else np.where(x.live, x.sigma, 1.0)
     r, q, sign = _scalar_or(x.r), _scalar_or(x.q), x.sign
-    root_t = np.sqrt(t)
-    sd = sigma * root_t
-    d1 = np.log(x.spot / x.strike)
-    drift = sigma * sigma
-    drift *= 0.5
+    work = _Workspace(x.shape or (1,))
+    root_t = np.sqrt(t, out=work.next())
+    sd = np.multiply(sigma, root_t, out=work.next())
+    variance = np.multiply(sigma, sigma, out=work.next())
+    d1 = np.divide(x.spot, x.strike, out=work.next())
+    np.log(d1, out=d1)
+    drift = np.multiply(variance, 0.5, out=work.next())
     drift += r - q
     drift *= t
     d1 += drift
     d1 /= sd
-    d2 = d1 - sd
-    div_disc = np.exp(t * -q)
-    rate_disc = np.exp(t * -r)
-    n1 = ndtr(sign * d1)
-    n2 = ndtr(sign * d2)
-    spot_leg = x.spot * div_disc  # S e^-qt N(+-d1) after the next line
-    spot_leg *= n1
-    strike_leg = x.strike * rate_disc  # K e^-rt N(+-d2) after the next line
+    d2 = np.subtract(d1, sd, out=drift)
+    div_disc = np.exp(np.multiply(t, -q, out=work.next()), out=work.last())
+    rate_disc = np.exp(np.multiply(t, -r, out=work.next()), out=work.last())
+    n1 = ndtr(np.multiply(sign, d1, out=work.next()), out=work.last())
+    n2 = ndtr(np.multiply(sign, d2, out=work.next()), out=work.last())
+    spot_delta = np.multiply(div_disc, n1, out=work.next())  # e^-qt N(sign d1)
+    spot_delta *= sign  # = delta
+    delta = spot_delta.copy() if with_greeks else spot_delta
+    spot_delta *= x.spot  # sign S e^-qt N(sign d1)
+    strike_leg = np.multiply(x.strike, rate_disc, out=work.next())
     strike_leg *= n2
-    value = spot_leg - strike_leg
-    value *= sign
-    found = None
-    if with_greeks:
-        found = _greeks(x, t, sigma, r, q, root_t, sd, div_disc, d1, d2, n1, spot_leg, strike_leg)
+    strike_leg *= sign  # sign K e^-rt N(sign d2)
+    value = spot_delta - strike_leg
+    if not with_greeks:
+        return (value if x.all_live else _dead_value(x, value)), None
+    found = _greeks(
+        x,
+        r,
+        q,
+        _Shared(
+            t, sigma, variance, sd, root_t, div_disc, d1, d2, delta, spot_delta, strike_leg, value
+        ),
+        work,
+    )
     if x.all_live:
         return value, found
-    return _dead_value(x, value), (None if found is None else _dead_greeks(x, found))
+    return _dead_value(x, value), _dead_greeks(x, found)
+
+
+class _Workspace:
+    """One block of scratch rows for the kernel's intermediates."""
+
+    ROWS = 16
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self._block = np.empty((self.ROWS, *shape))
+        self._used = 0
+
+    def next(self) -> FloatArray:
+        """Return an unused scratch row."""
+        row: FloatArray = self._block[self._used]
+        self._used += 1
+        return row
+
+    def last(self) -> FloatArray:
+        """Return the most recently handed-out row (for an in-place second step)."""
+        row: FloatArray = self._block[self._used - 1]
+        return row
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """Kernel intermediates the greeks reuse (rows with time and volatility)."""
+
+    t: FloatArray
+    sigma: FloatArray
+    variance: FloatArray
+    sd: FloatArray
+    root_t: FloatArray
+    div_disc: FloatArray
+    d1: FloatArray
+    d2: FloatArray
+    delta: FloatArray
+    spot_delta: FloatArray  # sign S e^-qt N(sign d1)
+    strike_leg: FloatArray  # sign K e^-rt N(sign d2)
+    value: FloatArray
 
 
 def _greeks(
-    x: _Inputs,
-    t: FloatArray,
-    sigma: FloatArray,
-    r: FloatArray | float,
-    q: FloatArray | float,
-    root_t: FloatArray,
-    sd: FloatArray,
-    div_disc: FloatArray,
-    d1: FloatArray,
-    d2: FloatArray,
-    n1: FloatArray,
-    spot_leg: FloatArray,
-    strike_leg: FloatArray,
+    x: _Inputs, r: FloatArray | float, q: FloatArray | float, k: _Shared, work: _Workspace
 ) -> Greeks:
-    """Assemble the greeks from the kernel's shared terms (see module docstring for units)."""
-    sign = x.sign
-    weighted_pdf = d1 * d1  # becomes e^-qt phi(d1)
-    weighted_pdf *= -0.5
-    np.exp(weighted_pdf, out=weighted_pdf)
-    weighted_pdf *= div_disc
-    weighted_pdf *= INV_SQRT_2PI
-    delta = n1 * sign
-    delta *= div_disc
-    gamma = x.spot * sd
-    np.divide(weighted_pdf, gamma, out=gamma)
-    vega_year = x.spot * weighted_pdf
-    vega_year *= root_t
-    signed_strike_leg = strike_leg * sign
-    theta = vega_year * sigma  # -S e^-qt phi(d1) sigma / (2 sqrt t), then the carry terms
-    theta /= t
-    theta *= -0.5 / DAYS_PER_YEAR
-    theta -= signed_strike_leg * (r / DAYS_PER_YEAR)
-    theta += spot_leg * sign * (q / DAYS_PER_YEAR)
-    rho = signed_strike_leg * t
-    rho *= POINT
-    vanna = weighted_pdf * d2
-    vanna /= sigma
-    vanna *= -POINT
-    vega_year *= POINT
-    return Greeks(
-        delta, gamma, theta, vega_year, rho, vanna, _charm(t, r, q, sd, d2, delta, weighted_pdf)
-    )
+    """Assemble the greeks from the kernel's shared terms (see module docstring for units).
 
-
-def _charm(
-    t: FloatArray,
-    r: FloatArray | float,
-    q: FloatArray | float,
-    sd: FloatArray,
-    d2: FloatArray,
-    delta: FloatArray,
-    weighted_pdf: FloatArray,
-) -> FloatArray:
-    """Return -d(delta)/dT per calendar day.
-
-    -dDelta/dT = q delta - e^-qt phi(d1) ((r - q)/(sigma sqrt t) - d2/(2t)).
+    With w = e^-qt phi(d1): gamma = w/(S sd); vega = S w sqrt(t);
+    theta = -S w sigma^2/(2 sd) - r sign K e^-rt N(sign d2) + q sign S e^-qt N(sign d1);
+    rho = sign K t e^-rt N(sign d2); vanna = -w d2/sigma;
+    charm = q delta - (r - q) w/sd + w d2/(2t).
     """
-    slope = d2 / t
-    slope *= -0.5
-    slope += (r - q) / sd
-    slope *= weighted_pdf
-    charm = delta * q
-    charm -= slope
-    charm *= 1.0 / DAYS_PER_YEAR
-    return charm
+    w = np.multiply(k.d1, k.d1, out=work.next())
+    w *= -0.5
+    np.exp(w, out=w)
+    w *= k.div_disc
+    w *= INV_SQRT_2PI  # e^-qt phi(d1)
+    w_per_sd = np.divide(w, k.sd, out=work.next())
+    gamma = w_per_sd / x.spot
+    vega = x.spot * w
+    vega *= np.multiply(k.root_t, POINT, out=k.root_t)
+    theta = w_per_sd * k.variance
+    theta *= -0.5 / DAYS_PER_YEAR
+    theta *= x.spot
+    theta -= np.multiply(k.strike_leg, r / DAYS_PER_YEAR, out=work.next())
+    theta += np.multiply(k.spot_delta, q / DAYS_PER_YEAR, out=work.last())
+    rho = k.strike_leg * k.t
+    rho *= POINT
+    w_d2 = np.multiply(w, k.d2, out=work.next())
+    vanna = w_d2 / k.sigma
+    vanna *= -POINT
+    charm = w_d2 / k.t
+    charm *= 0.5 / DAYS_PER_YEAR
+    charm += np.multiply(k.delta, q / DAYS_PER_YEAR, out=work.next())
+    charm -= np.multiply(w_per_sd, (r - q) / DAYS_PER_YEAR, out=work.last())
+    return Greeks(k.delta, gamma, theta, vega, rho, vanna, charm)
 
 
 def _scalar_or(values: FloatArray) -> FloatArray | float:

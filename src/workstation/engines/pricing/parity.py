@@ -48,3 +48,48 @@ def implied_forward(
     forward = float(np.median(forwards))
     dividend_yield = r - float(np.log(forward / spot)) / t if forward > 0 else 0.0
     return ImpliedForward(forward, dividend_yield, int(near.size))
+
+
+def implied_forwards(
+    expiry_index: npt.NDArray[np.intp],
+    strike: FloatArray,
+    is_call: npt.NDArray[np.bool_],
+    mid: FloatArray,
+    spot: float,
+    t: FloatArray,
+    r: float,
+) -> tuple[FloatArray, FloatArray]:
+    """Vectorised ``implied_forward`` for every expiration of a chain at once.
+
+    Rows must be sorted by (expiry, strike) with each strike's call right
+    before its put; ``expiry_index`` numbers the expirations 0..len(t)-1 and
+    ``t`` gives each one's years to expiry. Returns (forwards, dividend
+    yields), one per expiration, with the carry-free fallback where an
+    expiration has no two-sided strike.
+    """
+    n = len(t)
+    fallback = spot * np.exp(r * np.maximum(t, 0.0))
+    pair = np.flatnonzero(
+        is_call[:-1]
+        & ~is_call[1:]
+        & (expiry_index[:-1] == expiry_index[1:])
+        & (strike[:-1] == strike[1:])
+    )
+    call, put = mid[pair], mid[pair + 1]
+    usable = np.isfinite(call) & np.isfinite(put) & (call > 0) & (put > 0)
+    pair, call, put = pair[usable], call[usable], put[usable]
+    group, k = expiry_index[pair], strike[pair]
+    order = np.lexsort((np.abs(k - spot), group))
+    group, k, call, put = group[order], k[order], call[order], put[order]
+    rank = np.arange(group.size) - np.searchsorted(group, group)  # position within its expiry
+    keep = rank < 2 * NEAREST
+    table = np.full((n, 2 * NEAREST), np.nan)
+    g = group[keep]
+    table[g, rank[keep]] = k[keep] + np.exp(r * t[g]) * (call[keep] - put[keep])
+    counts = np.bincount(g, minlength=n)
+    with np.errstate(all="ignore"):
+        forwards = np.where(
+            counts > 0, np.nanmedian(np.where(counts[:, None] > 0, table, 0.0), axis=1), fallback
+        )
+        yields = np.where((counts > 0) & (t > 0), r - np.log(forwards / spot) / t, 0.0)
+    return forwards, yields

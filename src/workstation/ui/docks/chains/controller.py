@@ -52,6 +52,7 @@ class ChainController(QObject):
         self.view: ChainView | None = None
         self._running: asyncio.Task[Any] | None = None
         self._last_apply = 0.0
+        self._scroll_when_shown = False
         self._on_columns = on_columns
         panel.symbol_entered.connect(self.set_symbol)
         panel.expiry_selected.connect(self.set_focus)
@@ -72,11 +73,8 @@ class ChainController(QObject):
     def set_focus(self, expiry: date) -> None:
         """Show one expiration in detail."""
         self.focus = expiry
-        if self.view is not None and (chosen := self.view.expiry(expiry)) is not None:
-            self._model.show(chosen, self.view.spot)
-            self._panel.header.show_chain(self.view, chosen)
-            self._panel.scroll_to_money()
-        self.refresh(force=True)
+        self._scroll_when_shown = True
+        self.refresh(force=True)  # the new focus is analysed in detail on this refresh
 
     def set_columns(self, keys: list[str]) -> None:
         """Change the per-side columns and remember them."""
@@ -94,7 +92,10 @@ class ChainController(QObject):
 
     async def _refresh(self, symbol: str, focus: date | None) -> None:
         try:
-            view = await self._chains.chain_view(symbol, focus)
+            previous = (
+                self.view if self.view is not None and self.view.underlying == symbol else None
+            )
+            view = await self._chains.chain_view(symbol, focus, previous)
         except Exception as exc:  # shown in the panel; the next tick retries
             log.warning("chain %s failed: %s", symbol, exc)
             self._panel.status.setText(f"{symbol}: {exc}")
@@ -116,15 +117,17 @@ class ChainController(QObject):
         if self.focus is None or view.expiry(self.focus) is None:
             self.focus = view.expiries[0].expiry if view.expiries else None
         chosen = view.expiry(self.focus) if self.focus else None
+        if chosen is not None and not chosen.detailed:  # a newer focus is on its way
+            return
         self._panel.show_expiries(view.expiries, self.focus)
         self._panel.header.show_chain(view, chosen)
         if chosen is not None:
             self._model.show(chosen, view.spot)
         self._panel.status.setText(
-            f"{len(view.expiries)} expirations · "
-            f"{sum(e.strikes.size for e in view.expiries) * 2:,} contracts"
+            f"{len(view.expiries)} expirations · {view.contracts:,} contracts"
         )
-        if first:
+        if first or self._scroll_when_shown:
+            self._scroll_when_shown = False
             self._panel.scroll_to_money()
 
     def stop(self) -> None:

@@ -13,16 +13,18 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont
 
 from workstation.services.chain_view import ExpiryView
 from workstation.ui.docks.chains.columns import COLUMNS, DEFAULT_COLUMNS, valid_keys
+from workstation.ui.docks.chains.delegate import CELL_ROLE
 from workstation.ui.theme import colors
 
 Index = QModelIndex | QPersistentModelIndex
 FloatMatrix = npt.NDArray[np.float64]
 STRIKE = "strike"
+ROWS_PER_TURN = 6  # repaint requests per event-loop turn (each row is ~13 cells)
 
 
 class ChainTableModel(QAbstractTableModel):
@@ -35,9 +37,13 @@ class ChainTableModel(QAbstractTableModel):
         self._expiry: ExpiryView | None = None
         self._spot = float("nan")
         self._numbers: FloatMatrix = np.zeros((0, len(self._layout)))
+        self._pending: list[tuple[int, int, int]] = []
+        self._flushing = False
         self._text: list[list[str]] = []
         self._bold = QFont()
         self._bold.setBold(True)
+        self._centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
+        self._right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._roles: dict[int, Callable[[int, int], Any]] = {
             int(Qt.ItemDataRole.TextAlignmentRole): self._alignment,
             int(Qt.ItemDataRole.BackgroundRole): self._background,
@@ -70,7 +76,7 @@ class ChainTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._keys = valid_keys(keys)
         self._layout = self._make_layout()
-        self._numbers, self._text = np.zeros((0, len(self._layout))), []
+        self._numbers, self._text, self._pending = np.zeros((0, len(self._layout))), [], []
         expiry, self._expiry = self._expiry, None
         self.endResetModel()
         if expiry is not None:
@@ -85,11 +91,10 @@ class ChainTableModel(QAbstractTableModel):
             and self._expiry.expiry == expiry.expiry
             and np.array_equal(self._expiry.strikes, expiry.strikes)
         )
-        spot_moved = spot != self._spot
-        self._spot = spot
+        old_spot, self._spot = self._spot, spot
         if not same_ladder:
             self.beginResetModel()
-            self._expiry, self._numbers = expiry, numbers
+            self._expiry, self._numbers, self._pending = expiry, numbers, []
             self._text = [
                 [self._format(r, c) for c in range(numbers.shape[1])]
                 for r in range(numbers.shape[0])
@@ -97,28 +102,52 @@ class ChainTableModel(QAbstractTableModel):
             self.endResetModel()
             return int(numbers.size)
         self._expiry = expiry
-        return self._update(numbers, spot_moved)
+        return self._update(numbers, old_spot)
 
-    def _update(self, numbers: FloatMatrix, spot_moved: bool) -> int:
+    def _update(self, numbers: FloatMatrix, old_spot: float) -> int:
         changed = ~((numbers == self._numbers) | (np.isnan(numbers) & np.isnan(self._numbers)))
         self._numbers = numbers
+        spans: list[tuple[int, int, int]] = []
         count = 0
         for row in np.flatnonzero(changed.any(axis=1)):
             columns = np.flatnonzero(changed[row])
             for column in columns:
                 self._text[row][column] = self._format(int(row), int(column))
             count += len(columns)
-            self.dataChanged.emit(
-                self.index(int(row), int(columns[0])), self.index(int(row), int(columns[-1]))
-            )
-        if spot_moved and self.rowCount():
-            # in-the-money shading follows the underlying
-            self.dataChanged.emit(
-                self.index(0, 0),
-                self.index(self.rowCount() - 1, self.columnCount() - 1),
-                [Qt.ItemDataRole.BackgroundRole],
-            )
+            spans.append((int(row), int(columns[0]), int(columns[-1])))
+        spans += self._crossed_rows(old_spot)
+        self._announce(spans)
         return count
+
+    def _crossed_rows(self, old_spot: float) -> list[tuple[int, int, int]]:
+        """Rows whose in-the-money shading flips because the underlying moved past them."""
+        if self._expiry is None or np.isnan(old_spot) or old_spot == self._spot:
+            return []
+        low, high = sorted((old_spot, self._spot))
+        rows = np.flatnonzero((self._expiry.strikes >= low) & (self._expiry.strikes <= high))
+        return [(int(r), 0, len(self._layout) - 1) for r in rows]
+
+    def _announce(self, spans: list[tuple[int, int, int]]) -> None:
+        """Emit dataChanged a few rows per event-loop turn, so no single repaint is long.
+
+        The text is already updated for every row; only the repaint requests are
+        spread, which keeps the GUI thread free in between (see the responsiveness
+        benchmark).
+        """
+        self._pending = spans
+        if not self._flushing:
+            self._flushing = True
+            self._flush()
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending[:ROWS_PER_TURN], self._pending[ROWS_PER_TURN:]
+        for row, first, last in batch:
+            if row < len(self._text) and last < len(self._layout):
+                self.dataChanged.emit(self.index(row, first), self.index(row, last))
+        if self._pending:
+            QTimer.singleShot(0, self._flush)
+        else:
+            self._flushing = False
 
     def _matrix(self, expiry: ExpiryView) -> FloatMatrix:
         sides = {"call": expiry.calls, "put": expiry.puts}
@@ -153,8 +182,17 @@ class ChainTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text[row][column]
+        if role == CELL_ROLE:
+            return self._cell(row, column)
         handler = self._roles.get(int(role))
         return handler(row, column) if handler is not None else None
+
+    def _cell(self, row: int, column: int) -> tuple[str, int, Any, bool]:
+        """Everything the fast delegate paints, in one call."""
+        strike = column == self.strike_column
+        alignment = self._centred if strike else self._right
+        bold = strike and self._expiry is not None and row == self._expiry.atm_row
+        return self._text[row][column], alignment, self._background(row, column), bold
 
     def _alignment(self, row: int, column: int) -> int:
         horizontal = (

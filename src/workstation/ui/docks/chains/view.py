@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from workstation.services.chain_view import ExpiryView
 from workstation.ui.docks.chains.columns import COLUMNS
+from workstation.ui.docks.chains.delegate import FastCellDelegate
 from workstation.ui.docks.chains.header import ChainHeader
 from workstation.ui.docks.chains.model import ChainTableModel
 
@@ -95,6 +96,7 @@ class ChainPanel(QWidget):
         table = ChainTable()
         table.setObjectName("ChainTable")
         table.setModel(model)
+        table.setItemDelegate(FastCellDelegate(table))
         table.setShowGrid(False)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -156,7 +158,8 @@ class ChainPanel(QWidget):
             self._expiries = days
         else:
             for i, expiry in enumerate(expiries):
-                self.tabs.setTabText(i, expiry.label)
+                if self.tabs.tabText(i) != expiry.label:  # relabel only when days roll over
+                    self.tabs.setTabText(i, expiry.label)
         if focus in days:
             self.tabs.setCurrentIndex(days.index(focus))
         self.tabs.blockSignals(False)

@@ -5,7 +5,7 @@ import pytest
 
 PROBE = """
 import ctypes, ctypes.util
-from workstation.app.allocator import tune_malloc
+from workstation.app.tuning import tune_malloc
 print(tune_malloc())
 """
 
