@@ -24,7 +24,7 @@ from workstation.ui.theme import colors
 Index = QModelIndex | QPersistentModelIndex
 FloatMatrix = npt.NDArray[np.float64]
 STRIKE = "strike"
-ROWS_PER_TURN = 6  # repaint requests per event-loop turn (each row is ~13 cells)
+ROWS_PER_TURN = 4  # repaint requests per event-loop turn (each row is ~13 cells)
 
 
 class ChainTableModel(QAbstractTableModel):
@@ -37,7 +37,7 @@ class ChainTableModel(QAbstractTableModel):
         self._expiry: ExpiryView | None = None
         self._spot = float("nan")
         self._numbers: FloatMatrix = np.zeros((0, len(self._layout)))
-        self._pending: list[tuple[int, int, int]] = []
+        self._pending: list[tuple[int, npt.NDArray[np.intp]]] = []
         self._flushing = False
         self._text: list[list[str]] = []
         self._bold = QFont()
@@ -107,32 +107,29 @@ class ChainTableModel(QAbstractTableModel):
     def _update(self, numbers: FloatMatrix, old_spot: float) -> int:
         changed = ~((numbers == self._numbers) | (np.isnan(numbers) & np.isnan(self._numbers)))
         self._numbers = numbers
-        spans: list[tuple[int, int, int]] = []
-        count = 0
-        for row in np.flatnonzero(changed.any(axis=1)):
-            columns = np.flatnonzero(changed[row])
-            for column in columns:
-                self._text[row][column] = self._format(int(row), int(column))
-            count += len(columns)
-            spans.append((int(row), int(columns[0]), int(columns[-1])))
-        spans += self._crossed_rows(old_spot)
+        spans = [
+            (int(row), np.flatnonzero(changed[row])) for row in np.flatnonzero(changed.any(axis=1))
+        ]
+        count = sum(len(columns) for _, columns in spans)
+        everything = np.arange(len(self._layout))
+        spans += [(row, everything) for row in self._crossed_rows(old_spot)]
         self._announce(spans)
         return count
 
-    def _crossed_rows(self, old_spot: float) -> list[tuple[int, int, int]]:
+    def _crossed_rows(self, old_spot: float) -> list[int]:
         """Rows whose in-the-money shading flips because the underlying moved past them."""
         if self._expiry is None or np.isnan(old_spot) or old_spot == self._spot:
             return []
         low, high = sorted((old_spot, self._spot))
         rows = np.flatnonzero((self._expiry.strikes >= low) & (self._expiry.strikes <= high))
-        return [(int(r), 0, len(self._layout) - 1) for r in rows]
+        return [int(r) for r in rows]
 
-    def _announce(self, spans: list[tuple[int, int, int]]) -> None:
-        """Emit dataChanged a few rows per event-loop turn, so no single repaint is long.
+    def _announce(self, spans: list[tuple[int, npt.NDArray[np.intp]]]) -> None:
+        """Reformat and repaint a few rows per event-loop turn, so no single turn is long.
 
-        The text is already updated for every row; only the repaint requests are
-        spread, which keeps the GUI thread free in between (see the responsiveness
-        benchmark).
+        The numbers are already current; a row still waiting shows its previous
+        text for a few milliseconds. Spreading the work keeps the GUI thread
+        free in between (see the responsiveness benchmark).
         """
         self._pending = spans
         if not self._flushing:
@@ -141,9 +138,14 @@ class ChainTableModel(QAbstractTableModel):
 
     def _flush(self) -> None:
         batch, self._pending = self._pending[:ROWS_PER_TURN], self._pending[ROWS_PER_TURN:]
-        for row, first, last in batch:
-            if row < len(self._text) and last < len(self._layout):
-                self.dataChanged.emit(self.index(row, first), self.index(row, last))
+        for row, columns in batch:
+            if row >= len(self._text) or columns[-1] >= len(self._layout):
+                continue  # the model was reset since
+            for column in columns:
+                self._text[row][column] = self._format(row, int(column))
+            self.dataChanged.emit(
+                self.index(row, int(columns[0])), self.index(row, int(columns[-1]))
+            )
         if self._pending:
             QTimer.singleShot(0, self._flush)
         else:
