@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from workstation.engines.volatility import IvStats, RegimeReading, TermReading, TermStructure
+if TYPE_CHECKING:  # the chain panel imports this module before the window's first paint
+    from workstation.engines.volatility import IvStats, RegimeReading, TermReading, TermStructure
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -95,7 +95,7 @@ class OptionBatch:
 
     def sign(self) -> FloatArray:
         """Return +1 for calls, -1 for puts."""
-        sign: FloatArray = np.where(self.call, 1.0, -1.0)
+        sign: FloatArray = self.call.astype(np.float64) * 2.0 - 1.0
         return sign
 
 

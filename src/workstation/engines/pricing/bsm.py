@@ -101,7 +101,9 @@ def _inputs(
     else:  # scalars stay 0-d (cheaper); arrays of a smaller shape are broadcast (views)
         raw = [a if a.ndim == 0 or a.shape == shape else np.broadcast_to(a, shape) for a in raw]
     call, s, k, tt, rr, vol, qq = raw
-    sign = np.where(call, 1.0, -1.0)
+    sign = call.astype(np.float64)  # +1 calls, -1 puts (np.where on booleans is ~8x slower)
+    sign *= 2.0
+    sign -= 1.0
     if bool((tt > 0.0).all()) and bool((vol > 0.0).all()):
         return _Inputs(sign, s, k, tt, rr, vol, qq, _ALL_LIVE, True, shape)
     live = ~((tt <= 0.0) | (vol <= 0.0))  # NaN inputs stay "live" and give NaN, not a limit

@@ -159,7 +159,10 @@ def _normalise(
         # log1p/expm1 keep ln(F/K) and F - K exact to a few ulps near the money
         log_fk = np.log1p((spot - strike) / strike) + (r - q) * t
         forward_minus_strike = strike * np.expm1(log_fk)
-        intrinsic = np.maximum(np.where(call, forward_minus_strike, -forward_minus_strike), 0.0)
+        sign = call.astype(np.float64)  # +1 calls, -1 puts (faster than np.where on booleans)
+        sign *= 2.0
+        sign -= 1.0
+        intrinsic = np.maximum(sign * forward_minus_strike, 0.0)
         time_value = price * np.exp(r * t) - intrinsic  # the out-of-the-money option's price
         x = -np.abs(log_fk)
         root_fk = strike * np.exp(0.5 * log_fk)
