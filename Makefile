@@ -48,8 +48,10 @@ bench: $(STAMP) $(BENCH_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -s -m benchmark tests/benchmarks
 
 snapshot: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/workstation --demo snapshot --out resources/screenshot.png --size 1400x860 \
-		--palette '/em SPY 7'
+	rm -rf build/readme-demo
+	QT_QPA_PLATFORM=offscreen $(BIN)/workstation --demo --data-dir build/readme-demo workspace >/dev/null
+	QT_QPA_PLATFORM=offscreen $(BIN)/workstation --demo --data-dir build/readme-demo snapshot \
+		--out resources/screenshot.png --size 1600x900 --palette '/em SPY 7'
 
 dist: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm build.spec

@@ -153,6 +153,7 @@ class Session:
         """A command asked for a panel (``/chain AAPL`` opens the chain on AAPL)."""
         if data.get("open_panel") == "chains" and self.shell.chains.controller is not None:
             self.shell.chains.controller.set_symbol(str(data["symbol"]))
+            self.shell.window.palette_popup.close_palette()  # the panel is the answer
             self.shell.window.focus_panel("chains")
 
     async def _stop(self) -> None:

@@ -77,7 +77,7 @@ def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
             running = shell.window.palette_popup.running
             if running is not None:
                 await asyncio.wait([running])
-        await asyncio.sleep(SETTLE_SECONDS)
+        await asyncio.sleep(SETTLE_SECONDS)  # the loop paints meanwhile (no nested processEvents)
         outcome.append(_write(shell, options.panel, options.out))
 
     code = run_session(shell, then=grab)
@@ -89,7 +89,6 @@ def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
 
 def _write(shell: Shell, panel: str | None, out: Path) -> str:
     widget = shell.window.docks[panel] if panel else shell.window
-    shell.app.processEvents()
     out.parent.mkdir(parents=True, exist_ok=True)
     if not widget.grab().save(str(out), "PNG"):
         raise OSError(f"could not write {out}")

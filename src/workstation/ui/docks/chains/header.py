@@ -6,6 +6,7 @@ import math
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -39,6 +40,8 @@ class ChainHeader(QWidget):
         self.model = QLabel("")
         self.model.setObjectName("Muted")
         self.model.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.model.setMinimumWidth(240)
+        self.model.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.metrics = {
             name: QLabel("—")
             for name in ("atm", "iv30", "rank", "regime", "term", "em_iv", "em_straddle", "skew")
@@ -50,14 +53,14 @@ class ChainHeader(QWidget):
     def _build(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.title)
-        top.addStretch(1)
-        top.addWidget(self.model)
+        top.addWidget(self.model, 1)
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
         grid.setVerticalSpacing(2)
         for i, (name, label) in enumerate(self.metrics.items()):
             label.setObjectName("Metric")
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(60)
             label.setToolTip(_TOOLTIPS[name])
             grid.addWidget(label, i // 4, i % 4)
         charts = QHBoxLayout()
@@ -87,18 +90,16 @@ class ChainHeader(QWidget):
         m["iv30"].setText(f"IV30 {_pct(view.iv30)}")
         stats = view.iv_stats
         if stats is not None:
-            window = (
-                f"{stats.window_start:%b %Y}–{stats.window_end:%b %Y}"
-                if stats.window_start
-                else "no history"
-            )
             m["rank"].setText(
-                f"IV rank {_num(stats.rank, '.0f')} · pct "
-                f"{_num(stats.percentile, '.0f')}  ({stats.observations} sessions, "
-                f"{window})"
+                f"IVR {_num(stats.rank, '.0f')} · IVP {_num(stats.percentile, '.0f')}"
+            )
+            m["rank"].setToolTip(
+                f"IV rank {_num(stats.rank, '.1f')} and IV percentile "
+                f"{_num(stats.percentile, '.1f')} of IV30 over {stats.observations} sessions "
+                f"({stats.window_start} to {stats.window_end}); 0-100"
             )
         else:
-            m["rank"].setText("IV rank — (no IV history yet)")
+            m["rank"].setText("IVR — (no IV history yet)")
         m["regime"].setText(f"Regime {view.regime.regime.value}" if view.regime else "Regime —")
         m["regime"].setToolTip(view.regime.reason if view.regime else _TOOLTIPS["regime"])
         m["term"].setText(f"Term {view.term_reading.shape.value}")
@@ -114,11 +115,9 @@ class ChainHeader(QWidget):
             return
         moves = expiry.moves
         m["atm"].setText(f"ATM IV {_pct(expiry.atm_iv)} ({expiry.label})")
-        m["em_iv"].setText(
-            f"EM ±{_num(moves.iv_move)} (IV, /365) · ±{_num(moves.trading_move)} (/252)"
-        )
+        m["em_iv"].setText(f"EM ±{_num(moves.iv_move)} cal · ±{_num(moves.trading_move)} trd")
         m["em_straddle"].setText(
-            f"Straddle {_num(moves.straddle)} → 0.85× ±{_num(moves.straddle_085)}"
+            f"Straddle {_num(moves.straddle)} · 0.85× ±{_num(moves.straddle_085)}"
         )
         m["skew"].setText(f"25Δ RR {_num(100 * expiry.risk_reversal, '+.1f')} vol pts")
         calls, puts = expiry.calls.iv, expiry.puts.iv
@@ -132,7 +131,9 @@ _TOOLTIPS = {
     "rank": "IV rank and IV percentile of IV30 over the last 252 sessions (0-100)",
     "regime": "Volatility regime from IV rank (high ≥ 50, low ≤ 25 by default)",
     "term": "Term structure: front vs ~75-day ATM IV",
-    "em_iv": "1σ expected move to this expiration: S·IV·√(days/365) and S·IV·√(sessions/252)",
+    "em_iv": (
+        "1σ expected move to this expiration: cal = S·IV·√(days/365), trd = S·IV·√(sessions/252)"
+    ),
     "em_straddle": "ATM straddle mid; 0.85× straddle is the move many platforms quote",
     "skew": "25-delta risk reversal: IV(25Δ call) − IV(25Δ put); negative = put skew",
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,6 +92,10 @@ class ChainPanel(QWidget):
         self._build()
         self._columns_menu()
 
+    def sizeHint(self) -> QSize:
+        """Prefer room for five columns a side (the dock may still be resized)."""
+        return QSize(880, 700)
+
     def _table(self, model: ChainTableModel) -> ChainTable:
         table = ChainTable()
         table.setObjectName("ChainTable")
@@ -102,8 +106,11 @@ class ChainPanel(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.horizontalHeader().setHighlightSections(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        # never narrower than a wide number: the table scrolls sideways instead of clipping
+        header.setMinimumSectionSize(table.fontMetrics().horizontalAdvance("88,888.88") + 14)
         table.previous_expiry.connect(lambda: self.step_expiry(-1))
         table.next_expiry.connect(lambda: self.step_expiry(1))
         table.jump_to_money.connect(self.scroll_to_money)
