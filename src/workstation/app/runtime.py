@@ -21,6 +21,7 @@ from workstation.commands.registry import CommandRegistry
 from workstation.config.settings import WorkspaceSettings
 from workstation.domain.events import WorkspaceOpened
 from workstation.engines.sessions import TradingCalendar, xnys
+from workstation.engines.volatility import RegimeBasis, RegimeRule
 from workstation.ports.clock import Clock, SystemClock
 from workstation.ports.marketdata import IvHistory
 from workstation.ports.secrets import SecretStore
@@ -141,9 +142,17 @@ def _wire(
     maintenance = Maintenance(db, store.backups_dir, settings.backups_to_keep, run)
     registry = default_registry()
     info = WorkspaceInfo(target.name, str(target.folder), target.kind, db.encrypted)
+    regime = RegimeRule(
+        RegimeBasis[settings.regime_basis.upper()], settings.regime_high_at, settings.regime_low_at
+    )
     chains = ChainService(
         market,
-        ChainAnalytics(calendar, rate=settings.risk_free_rate, history=_iv_history_reader(db)),
+        ChainAnalytics(
+            calendar,
+            rate=settings.risk_free_rate,
+            history=_iv_history_reader(db),
+            regime_rule=regime,
+        ),
     )
     context = CommandContext(
         clock,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +46,15 @@ class WorkspaceSettings(BaseModel):
         ge=-0.05,
         le=0.25,
         description="Risk-free rate for pricing and implied volatility (decimal per year)",
+    )
+    regime_basis: Literal["rank", "percentile", "both"] = Field(
+        "rank", description="Which IV statistic decides the volatility regime"
+    )
+    regime_high_at: float = Field(
+        50.0, ge=0, le=100, description="IV rank/percentile (0-100) at or above which IV is high"
+    )
+    regime_low_at: float = Field(
+        25.0, ge=0, le=100, description="IV rank/percentile (0-100) at or below which IV is low"
     )
     chain_refresh_seconds: float = Field(
         1.0, gt=0.05, le=60, description="How often the chain panel re-reads the chain (seconds)"

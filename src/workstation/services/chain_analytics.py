@@ -295,6 +295,7 @@ class ChainAnalytics:
             detail,
             smile.atm_iv,
             smile.skew.risk_reversal,
+            smile.skew.skew_ratio,
             moves,
         )
 

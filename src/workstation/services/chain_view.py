@@ -88,6 +88,7 @@ class ExpiryView:
     detail: ExpiryDetail | None  # strikes, quotes and greeks: the focused expiration only
     atm_iv: float
     risk_reversal: float
+    put_call_skew: float  # IV(25-delta put) / IV(25-delta call); above 1 = puts richer
     moves: ExpiryMoves
 
     @property

@@ -141,3 +141,19 @@ def test_between_surface_updates_only_the_focus_is_reanalysed(provider, spx):
     much_later = dataclasses.replace(spx, as_of=spx.as_of + timedelta(seconds=2))
     again = analytics.analyze(much_later, focus=focus, previous=quick)
     assert again.surface_as_of == much_later.as_of  # re-analysed in full
+
+
+def test_regime_thresholds_are_configurable(spx):
+    from workstation.engines.volatility import RegimeBasis, RegimeRule, VolRegime
+
+    strict = RegimeRule(RegimeBasis.RANK, high_at=1.0, low_at=0.0)
+    view = ChainAnalytics(xnys(), rate=RATE, history=_history, regime_rule=strict).analyze(spx)
+    assert view.regime.regime is VolRegime.HIGH
+    assert "≥ 1" in view.regime.reason
+
+
+def test_skew_metrics_show_put_skew_on_an_index(spx):
+    view = ChainAnalytics(xnys(), rate=RATE).analyze(spx)
+    e = view.expiry(date(2026, 12, 18))
+    assert e.risk_reversal < 0
+    assert e.put_call_skew > 1

@@ -119,7 +119,10 @@ class ChainHeader(QWidget):
         m["em_straddle"].setText(
             f"Straddle {_num(moves.straddle)} · 0.85× ±{_num(moves.straddle_085)}"
         )
-        m["skew"].setText(f"25Δ RR {_num(100 * expiry.risk_reversal, '+.1f')} vol pts")
+        m["skew"].setText(
+            f"25Δ RR {_num(100 * expiry.risk_reversal, '+.1f')} · "
+            f"P/C {_num(expiry.put_call_skew, '.2f')}"
+        )
         calls, puts = expiry.calls.iv, expiry.puts.iv
         smile = np.where(expiry.strikes >= expiry.forward, calls, puts)
         self.smile_chart.set_series(expiry.strikes, smile, marker=expiry.forward)
@@ -135,5 +138,8 @@ _TOOLTIPS = {
         "1σ expected move to this expiration: cal = S·IV·√(days/365), trd = S·IV·√(sessions/252)"
     ),
     "em_straddle": "ATM straddle mid; 0.85× straddle is the move many platforms quote",
-    "skew": "25-delta risk reversal: IV(25Δ call) − IV(25Δ put); negative = put skew",
+    "skew": (
+        "25-delta risk reversal IV(25Δ call) − IV(25Δ put) in vol points (negative = put "
+        "skew), and the put/call skew IV(25Δ put) / IV(25Δ call)"
+    ),
 }
