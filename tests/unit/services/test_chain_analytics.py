@@ -126,6 +126,17 @@ def test_american_focus_expiry_has_american_greeks(spy):
     assert view.as_of + timedelta(days=e.days) > view.as_of
 
 
+def test_american_iv_of_in_the_money_puts_recovers_the_simulated_surface(spy):
+    """Early exercise is worth most in long-dated ITM puts; a European IV would read low."""
+    focus = date(2027, 6, 17)
+    e = ChainAnalytics(xnys(), rate=RATE).analyze(spy, focus=focus).expiry(focus)
+    puts = spy.expiry_rows(focus)
+    puts = puts[~puts["is_call"]]
+    itm = (e.strikes > spy.spot * 1.05) & (e.strikes < spy.spot * 1.12)  # deeper: exercise now
+    surface = puts["iv"][np.isin(puts["strike"], e.strikes[itm])]
+    assert np.max(np.abs(e.puts.iv[itm] - surface)) < 0.005
+
+
 def test_between_surface_updates_only_the_focus_is_reanalysed(provider, spx):
     analytics = ChainAnalytics(xnys(), rate=RATE)
     focus = date(2026, 12, 11)

@@ -1,11 +1,13 @@
 """Option chains of the demo market: listed expirations, strike ladders, quotes.
 
-Values are BSM (engines.pricing) on the demo surface with r = 4 % and the
-symbol's dividend yield; time to expiry runs to the real expiry instant (the
-session close, 16:00 ET or 13:00 ET on half days) on a 365-day year.
-American chains are floored at intrinsic value, a stand-in until the
-American pricer exists. Prices are dollars per share; open interest and
-volume are contracts.
+Values come from the engines' models on the demo surface with r = 4 % and
+the symbol's dividend yield: BSM for the European index options,
+Bjerksund-Stensland 2002 for American equity and ETF options (the delta
+quoted is the BSM one, as some feeds do). Time to expiry runs to the real
+expiry instant on a 365-day year: the session close (16:00 ET, 13:00 ET on half days), or the
+open (09:30 ET) for the AM-settled standard monthlies of SPX, NDX and RUT
+(engines.pricing.expiry), which stop trading the session before. Prices
+are dollars per share; open interest and volume are contracts.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ import numpy as np
 import numpy.typing as npt
 
 from workstation.adapters.marketdata.demo.seeds import FloatArray
-from workstation.adapters.marketdata.demo.surface import MIN_YEARS, VolState, trading_years
+from workstation.adapters.marketdata.demo.surface import (
+    FULL_SESSION_SECONDS,
+    MIN_YEARS,
+    OVERNIGHT_SHARE,
+    VolState,
+    trading_years,
+)
 from workstation.adapters.marketdata.demo.universe import (
     RISK_FREE_RATE,
     OptionListing,
@@ -26,6 +34,8 @@ from workstation.adapters.marketdata.demo.universe import (
 )
 from workstation.domain.chains import CHAIN_DTYPE, ChainArray
 from workstation.engines import pricing
+from workstation.engines.pricing.american import american_price
+from workstation.engines.pricing.expiry import expiry_instant, is_am_settled
 from workstation.engines.sessions import EXCHANGE_TZ, TradingCalendar
 
 SECONDS_PER_YEAR = 365.0 * 86400.0
@@ -42,7 +52,9 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 # ---------------------------------------------------------------- expirations
-def expirations(listing: OptionListing, calendar: TradingCalendar, now: datetime) -> list[date]:
+def expirations(
+    underlying: str, listing: OptionListing, calendar: TradingCalendar, now: datetime
+) -> list[date]:
     """Return listed expiration dates whose expiry instant is still ahead of ``now``."""
     today = now.astimezone(EXCHANGE_TZ).date()
     last = today + timedelta(days=MAX_DTE)
@@ -51,7 +63,8 @@ def expirations(listing: OptionListing, calendar: TradingCalendar, now: datetime
     listed = {_on_session(calendar, d) for d in candidates if d <= last}
     if listing.dailies:
         listed |= set(calendar.sessions(today, today + timedelta(days=DAILY_WINDOW_DAYS)))
-    return sorted(d for d in listed if d >= today and calendar.session_bounds(d)[1] > now)
+    live = (d for d in listed if d >= today)
+    return sorted(d for d in live if expiry_instant(underlying, d, calendar) > now)
 
 
 def is_monthly(expiry: date) -> bool:
@@ -130,11 +143,11 @@ def build_chain(
     listing = spec.options
     if listing is None:
         raise ValueError(f"{spec.symbol} has no listed options in the demo")
-    days = expirations(listing, calendar, now)
+    days = expirations(spec.symbol, listing, calendar, now)
     if not days:
         return np.zeros(0, dtype=CHAIN_DTYPE)
     expiries = np.array(days, dtype="M8[D]")
-    t, clock = _times_to_expiry(calendar, now, days)
+    t, clock = _times_to_expiry(spec.symbol, calendar, now, days)
     atm = state.atm_iv(t, expiries, clock)
     rows = [_expiry_rows(spec, spot, d, t[i], atm[i], state) for i, d in enumerate(days)]
     counts = [len(r) for r in rows]
@@ -146,17 +159,24 @@ def build_chain(
 
 
 def _times_to_expiry(
-    calendar: TradingCalendar, now: datetime, days: list[date]
+    underlying: str, calendar: TradingCalendar, now: datetime, days: list[date]
 ) -> tuple[FloatArray, FloatArray]:
-    """Return calendar years (365-day) and variance-clock years to each expiry's close."""
+    """Return calendar years (365-day) and variance-clock years to each expiry instant.
+
+    An AM-settled expiry stops at its session's open: its variance clock is
+    the one to that session's close less the session's regular hours.
+    """
     schedule = calendar.schedule(now.astimezone(EXCHANGE_TZ).date(), days[-1])
     stamp = now.timestamp()
     future = schedule.closes > stamp
-    opens, closes = schedule.opens[future], schedule.closes[future]
+    opens, closes = schedule.opens[future].astype(float), schedule.closes[future].astype(float)
     at = np.searchsorted(schedule.days[future], np.array(days, dtype="M8[D]"))
-    t = np.maximum((closes[at] - stamp) / SECONDS_PER_YEAR, MIN_YEARS)
-    clock = trading_years(opens.astype(float), closes.astype(float), stamp)[at]
-    return t, clock
+    am = np.array([is_am_settled(underlying, d, calendar) for d in days], dtype=bool)
+    instant = np.where(am, opens[at], closes[at])
+    t = np.maximum((instant - stamp) / SECONDS_PER_YEAR, MIN_YEARS)
+    hours = (1.0 - OVERNIGHT_SHARE) * (closes[at] - opens[at]) / FULL_SESSION_SECONDS / 252.0
+    clock = trading_years(opens, closes, stamp)[at] - np.where(am, hours, 0.0)
+    return t, np.maximum(clock, MIN_YEARS)
 
 
 def _expiry_rows(
@@ -182,7 +202,7 @@ def _quote(
     t: FloatArray,
     seed: int,
 ) -> None:
-    """Fill bid, ask, last and delta in place from the BSM value at the surface IV."""
+    """Fill bid, ask, last and delta in place from the model value at the surface IV."""
     args = (
         chain["is_call"],
         spot,
@@ -192,10 +212,8 @@ def _quote(
         chain["iv"],
         spec.dividend_yield,
     )
-    theo = pricing.price(*args)
-    if listing.settlement == "american":
-        intrinsic = np.where(chain["is_call"], spot - chain["strike"], chain["strike"] - spot)
-        theo = np.maximum(theo, intrinsic)
+    american = listing.settlement == "american"
+    theo = american_price(*args) if american else pricing.price(*args)
     chain["delta"] = pricing.delta(*args)
     far = np.minimum(_sd_away(chain, spot, t), 4.0)
     half = 0.5 * (listing.spread_base * (1.0 + 0.25 * far) * (1.0 + t) + listing.spread_pct * theo)

@@ -55,7 +55,7 @@ class ChainHeader(QWidget):
         top.addWidget(self.title)
         top.addWidget(self.model, 1)
         grid = QGridLayout()
-        grid.setHorizontalSpacing(18)
+        grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
         for i, (name, label) in enumerate(self.metrics.items()):
             label.setObjectName("Metric")
@@ -114,10 +114,10 @@ class ChainHeader(QWidget):
             self.smile_chart.set_series([], [])
             return
         moves = expiry.moves
-        m["atm"].setText(f"ATM IV {_pct(expiry.atm_iv)} ({expiry.label})")
+        m["atm"].setText(f"ATM IV {_pct(expiry.atm_iv)} · {expiry.dte}d")
         m["em_iv"].setText(f"EM ±{_num(moves.iv_move)} cal · ±{_num(moves.trading_move)} trd")
         m["em_straddle"].setText(
-            f"Straddle {_num(moves.straddle)} · 0.85× ±{_num(moves.straddle_085)}"
+            f"Straddle {_num(moves.straddle)} · 0.85× {_num(moves.straddle_085)}"
         )
         m["skew"].setText(
             f"25Δ RR {_num(100 * expiry.risk_reversal, '+.1f')} · "

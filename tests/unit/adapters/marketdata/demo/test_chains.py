@@ -7,38 +7,33 @@ from tests.unit.adapters.marketdata.demo.conftest import SATURDAY, TUESDAY_MIDDA
 from workstation.adapters.marketdata.demo.chains import expirations, is_monthly
 from workstation.adapters.marketdata.demo.universe import RISK_FREE_RATE, spec_of
 from workstation.engines import pricing
+from workstation.engines.pricing.american import american_price
+from workstation.engines.pricing.expiry import expiry_instant
 from workstation.engines.sessions import xnys
 from workstation.ports.marketdata import MarketDataError, UnknownSymbol
 
 FINE_STEP = {"SPX": 5.0, "NDX": 10.0, "RUT": 5.0, "SPY": 1.0, "QQQ": 1.0, "AAPL": 2.5, "TSLA": 2.5}
 
 
-def years_to_expiry(rows: np.ndarray, now: datetime) -> np.ndarray:
-    closes = {d: xnys().session_bounds(d)[1] for d in set(rows["expiry"].astype(object))}
+def years_to_expiry(symbol: str, rows: np.ndarray, now: datetime) -> np.ndarray:
+    """Years to each row's settlement instant (the open for AM-settled index monthlies)."""
+    days = set(rows["expiry"].astype(object))
+    instants = {d: expiry_instant(symbol, d, xnys()) for d in days}
     return np.array(
-        [(closes[d] - now).total_seconds() / (365 * 86400.0) for d in rows["expiry"].astype(object)]
+        [
+            (instants[d] - now).total_seconds() / (365 * 86400.0)
+            for d in rows["expiry"].astype(object)
+        ]
     )
 
 
 def theo(chain, symbol: str, now: datetime) -> np.ndarray:
     rows = chain.rows
     spec = spec_of(symbol)
-    t = years_to_expiry(rows, now)
-    value = pricing.price(
-        rows["is_call"],
-        chain.spot,
-        rows["strike"],
-        t,
-        RISK_FREE_RATE,
-        rows["iv"],
-        spec.dividend_yield,
-    )
-    if chain.settlement == "american":
-        intrinsic = np.where(
-            rows["is_call"], chain.spot - rows["strike"], rows["strike"] - chain.spot
-        )
-        value = np.maximum(value, intrinsic)
-    return value
+    t = years_to_expiry(symbol, rows, now)
+    model = american_price if chain.settlement == "american" else pricing.price
+    args = (rows["is_call"], chain.spot, rows["strike"], t, RISK_FREE_RATE, rows["iv"])
+    return model(*args, spec.dividend_yield)
 
 
 @pytest.mark.parametrize("symbol", ["SPX", "SPY", "AAPL", "NDX"])
@@ -79,7 +74,7 @@ def test_european_mids_keep_put_call_parity(weekend_market):
     rows = chain.rows
     calls, puts = rows[rows["is_call"]], rows[~rows["is_call"]]
     assert np.array_equal(calls["strike"], puts["strike"])
-    t = years_to_expiry(calls, SATURDAY)
+    t = years_to_expiry("SPX", calls, SATURDAY)
     parity = chain.spot * np.exp(-0.012 * t) - calls["strike"] * np.exp(-RISK_FREE_RATE * t)
     mid = lambda r: (r["bid"] + r["ask"]) / 2  # noqa: E731
     slack = (calls["ask"] - calls["bid"] + puts["ask"] - puts["bid"]) / 2
@@ -149,10 +144,22 @@ def test_single_stocks_list_weeklies_and_monthlies_only(weekend_market):
     assert date(2026, 11, 23) not in days
 
 
+def test_am_settled_monthlies_stop_trading_the_session_before():
+    spx, spy = spec_of("SPX").options, spec_of("SPY").options
+    thursday_evening = datetime(2026, 12, 17, 21, 30, tzinfo=UTC)  # after the close
+    friday_early = datetime(2026, 12, 18, 14, 0, tzinfo=UTC)  # 09:00 ET, before the open
+    friday_open = datetime(2026, 12, 18, 14, 30, 1, tzinfo=UTC)  # just after the open
+    monthly = date(2026, 12, 18)
+    assert monthly in expirations("SPX", spx, xnys(), friday_early)
+    assert monthly not in expirations("SPX", spx, xnys(), friday_open)
+    assert monthly in expirations("SPY", spy, xnys(), friday_open)
+    assert monthly in expirations("SPX", spx, xnys(), thursday_evening)
+
+
 def test_expired_contracts_are_not_listed():
     spx = spec_of("SPX").options
-    during = expirations(spx, xnys(), TUESDAY_MIDDAY)
-    after_close = expirations(spx, xnys(), datetime(2026, 11, 24, 21, 0, 1, tzinfo=UTC))
+    during = expirations("SPX", spx, xnys(), TUESDAY_MIDDAY)
+    after_close = expirations("SPX", spx, xnys(), datetime(2026, 11, 24, 21, 0, 1, tzinfo=UTC))
     assert during[0] == date(2026, 11, 24)
     assert after_close[0] == date(2026, 11, 25)
 
