@@ -39,6 +39,18 @@ class ArgKind(StrEnum):
     MONEY = "money"
     CHOICE = "choice"
     TEXT = "text"
+    RISK_BUDGET = "risk_budget"
+
+
+@dataclass(frozen=True, slots=True)
+class RiskBudget:
+    """A risk budget as typed: a fraction of the account (``2%``) or dollars (``$1,000``).
+
+    Exactly one of ``fraction`` (a decimal, 0.02 = 2 %) and ``dollars`` is set.
+    """
+
+    fraction: Decimal | None = None
+    dollars: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +60,8 @@ class Arg:
     ``variadic`` takes all remaining tokens (a list); ``minimum``/``maximum``
     bound numbers; ``choices`` for CHOICE. PERCENT parses ``2%`` or ``2`` as
     0.02 (a decimal fraction); MONEY parses ``$1,500.50`` as Decimal dollars.
+    RISK_BUDGET parses ``2%`` as RiskBudget(fraction=0.02) and ``$1,000`` or
+    ``1000`` (no percent sign) as RiskBudget(dollars=1000); both must be > 0.
     """
 
     name: str
@@ -169,6 +183,19 @@ def _money(arg: Arg, token: str) -> Decimal:
     return Decimal(text)
 
 
+def _risk_budget(arg: Arg, token: str) -> RiskBudget:
+    text = token.strip().replace(",", "")
+    is_percent = text.endswith("%")
+    number = text.removesuffix("%") if is_percent else text.removeprefix("$")
+    if not re.fullmatch(r"\+?(\d+(\.\d*)?|\.\d+)", number) or Decimal(number) == 0:
+        raise ValueError(
+            f"must be a positive percentage like 2% or an amount like $500, got {token!r}"
+        )
+    if is_percent:
+        return RiskBudget(fraction=Decimal(number) / 100)
+    return RiskBudget(dollars=Decimal(number))
+
+
 def _choice(arg: Arg, token: str) -> str:
     value = token.lower()
     if value not in arg.choices:
@@ -188,6 +215,7 @@ _CONVERTERS: dict[ArgKind, Callable[[Arg, str], Any]] = {
     ArgKind.MONEY: _money,
     ArgKind.CHOICE: _choice,
     ArgKind.TEXT: _text,
+    ArgKind.RISK_BUDGET: _risk_budget,
 }
 
 

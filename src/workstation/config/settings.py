@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -60,6 +61,20 @@ class WorkspaceSettings(BaseModel):
         1.0, gt=0.05, le=60, description="How often the chain panel re-reads the chain (seconds)"
     )
     backups_to_keep: int = Field(5, ge=1, le=50, description="Rotating database backups kept")
+    account_value: Decimal = Field(
+        Decimal(25000),
+        gt=0,
+        description="The account value used for sizing until a broker account is linked (dollars)",
+    )
+    max_contracts_per_trade: int = Field(
+        10, ge=1, description="Most contracts /size suggests for one trade"
+    )
+    max_risk_per_trade: float = Field(
+        0.05,
+        gt=0,
+        le=1,
+        description="Largest fraction of the account one trade may risk (0-1; 0.05 = 5 %)",
+    )
 
     @field_validator("indices", "watchlist")
     @classmethod
