@@ -15,7 +15,7 @@ smile's deltas, where the difference is second order).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -107,20 +107,29 @@ class ChainAnalytics:
         quote: Quote | None = None,
         focus: date | None = None,
         previous: ChainView | None = None,
+        also: Collection[date] = (),
     ) -> ChainView:
         """Return the analysed chain; ``focus`` is the expiration shown in detail.
+
+        ``also`` names further expirations to analyse in detail (the planner
+        needs several); it forces a full analysis.
 
         With a ``previous`` view of the same underlying whose surface is younger
         than ``SURFACE_MAX_AGE``, only the focused expiration is re-analysed
         (its quotes, IVs, greeks and smile) and the other expirations keep
         their surface numbers, with their expected moves moved to the new spot.
         """
-        if previous is not None and focus is not None and _reusable(previous, chain, focus):
-            return self._refresh_focus(previous, chain, quote, focus)
-        return self._analyze_all(chain, quote, focus)
+        if previous is not None and focus is not None and not also:
+            if _reusable(previous, chain, focus):
+                return self._refresh_focus(previous, chain, quote, focus)
+        return self._analyze_all(chain, quote, focus, frozenset(also))
 
     def _analyze_all(
-        self, chain: ChainSnapshot, quote: Quote | None, focus: date | None
+        self,
+        chain: ChainSnapshot,
+        quote: Quote | None,
+        focus: date | None,
+        also: frozenset[date] = frozenset(),
     ) -> ChainView:
         style = exercise_style(chain.underlying)
         spot = quote.last if quote is not None else chain.spot
@@ -140,6 +149,7 @@ class ChainAnalytics:
             q=float(np.nanmedian(yields)) if yields.size else 0.0,
         )
         focus = focus if focus is not None else _default_focus(expiries)
+        detailed = {focus, *also}
         straddles = atm_straddles(
             rows["expiry"], rows["strike"], rows["is_call"], contracts.mark, spot
         )
@@ -159,7 +169,7 @@ class ChainAnalytics:
                 spot,
                 style,
                 chain.as_of,
-                detailed=day.astype(object) == focus,
+                detailed=day.astype(object) in detailed,
             )
             for i, day in enumerate(expiries)
         )

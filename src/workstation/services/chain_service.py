@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from datetime import date
 
 from workstation.services.chain_analytics import ChainAnalytics
@@ -18,13 +19,20 @@ class ChainService:
         self.analytics = analytics
 
     async def chain_view(
-        self, symbol: str, focus: date | None = None, previous: ChainView | None = None
+        self,
+        symbol: str,
+        focus: date | None = None,
+        previous: ChainView | None = None,
+        also: Collection[date] = (),
     ) -> ChainView:
         """Return the analysed chain of ``symbol`` now (analysis runs in a worker thread).
 
         Passing the ``previous`` view lets a live panel re-analyse only its
-        focused expiration between full surface updates.
+        focused expiration between full surface updates; ``also`` lists more
+        expirations to analyse in detail.
         """
         chain = await self.market.option_chain(symbol)
         quote = self.market.latest(symbol) or await self.market.quote(symbol)
-        return await asyncio.to_thread(self.analytics.analyze, chain, quote, focus, previous)
+        return await asyncio.to_thread(
+            self.analytics.analyze, chain, quote, focus, previous, tuple(also)
+        )

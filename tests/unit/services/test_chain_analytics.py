@@ -168,3 +168,10 @@ def test_skew_metrics_show_put_skew_on_an_index(spx):
     e = view.expiry(date(2026, 12, 18))
     assert e.risk_reversal < 0
     assert e.put_call_skew > 1
+
+
+def test_more_expirations_can_be_analysed_in_detail_at_once(spy):
+    days = spy.expirations
+    view = ChainAnalytics(xnys(), rate=RATE).analyze(spy, focus=days[0], also=[days[3], days[5]])
+    detailed = [e.expiry for e in view.expiries if e.detailed]
+    assert detailed == [days[0], days[3], days[5]]
