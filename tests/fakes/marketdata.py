@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from workstation.domain.bars import BarSeries, Timeframe, empty_bars
 from workstation.domain.chains import ChainSnapshot
+from workstation.domain.event_calendar import CalendarEvent
 from workstation.domain.quotes import Quote
 from workstation.ports.marketdata import IvHistory, UnknownSymbol
 
@@ -47,6 +48,9 @@ class ScriptedMarketData:
 
     async def iv_history(self, underlying: str, start: date, end: date) -> IvHistory:
         raise UnknownSymbol(underlying)
+
+    async def earnings(self, symbol: str, start: date, end: date) -> list[CalendarEvent]:
+        return []
 
     async def stream(self, symbols: Sequence[str]) -> AsyncIterator[list[Quote]]:
         self.stream_opens += 1

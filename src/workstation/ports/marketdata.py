@@ -1,4 +1,4 @@
-"""Market-data port: quotes, bars, option chains, IV history and a live stream."""
+"""Market-data port: quotes, bars, option chains, IV history, earnings dates and a live stream."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from workstation.domain.bars import BarSeries, Timeframe
 from workstation.domain.chains import ChainSnapshot
+from workstation.domain.event_calendar import CalendarEvent
 from workstation.domain.quotes import Quote
 
 IV_HISTORY_DTYPE = np.dtype([("date", "M8[D]"), ("iv", "f8")])
@@ -54,6 +55,15 @@ class MarketData(Protocol):
 
     async def iv_history(self, underlying: str, start: date, end: date) -> IvHistory:
         """Return daily 30-day ATM IV for sessions in [start, end]."""
+        ...
+
+    async def earnings(self, symbol: str, start: date, end: date) -> list[CalendarEvent]:
+        """Return ``symbol``'s earnings reports whose exchange date is in [start, end].
+
+        Each is a ``CalendarEvent`` of kind earnings at the report's instant,
+        oldest first; ETFs and indices return []. Raise UnknownSymbol for a
+        symbol the provider does not know.
+        """
         ...
 
     def stream(self, symbols: Sequence[str]) -> AsyncIterator[list[Quote]]:

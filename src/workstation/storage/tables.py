@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from workstation.domain.accounts import AccountKind
+from workstation.domain.event_calendar import EventKind, EventStatus
 from workstation.domain.instruments import InstrumentKind
 from workstation.storage.columns import DecimalText, UtcInstant
 
@@ -44,6 +45,7 @@ NAMING_CONVENTION = {
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 SYNC_STATUSES = ("running", "ok", "failed")
+CALENDAR_ACTIONS = ("add", "override", "remove")
 OPTION_KINDS = tuple(kind.value for kind in InstrumentKind if kind.is_option)
 
 
@@ -190,3 +192,28 @@ sync_log = Table(
     CheckConstraint(_one_of("status", SYNC_STATUSES), name="status"),
 )
 Index(None, sync_log.c.started_at)
+
+calendar_events = Table(
+    "calendar_events",
+    metadata,
+    Column("id", Text, primary_key=True, comment="The event id; a bundled entry's id to change it"),
+    Column(
+        "action",
+        Text,
+        nullable=False,
+        comment="add (the trader's own), override (replaces a bundled entry), remove (hides it)",
+    ),
+    Column("kind", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("at", UtcInstant, nullable=False, comment="Release instant"),
+    Column("status", Text, nullable=False),
+    Column("source", Text, nullable=False, server_default=""),
+    Column("symbol", Text, comment="Underlying of an earnings report"),
+    Column("first_day", Date, comment="Day 1 of an FOMC meeting"),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("updated_at", UtcInstant, nullable=False),
+    CheckConstraint(_one_of("action", CALENDAR_ACTIONS), name="action"),
+    CheckConstraint(_one_of("kind", tuple(k.value for k in EventKind)), name="kind"),
+    CheckConstraint(_one_of("status", tuple(s.value for s in EventStatus)), name="status"),
+)
+Index(None, calendar_events.c.at)

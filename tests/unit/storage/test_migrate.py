@@ -83,6 +83,17 @@ SAMPLE_ROWS: dict[str, Callable[[int], dict[str, Any]]] = {
         "rows_added": 0,
         "detail": "",
     },
+    "calendar_events": lambda n: {
+        "id": f"cpi-2030-{n + 1:02d}",
+        "action": "add",
+        "kind": "cpi",
+        "title": "Consumer Price Index",
+        "at": 1.9e9 + n,
+        "status": "tentative",
+        "source": "t",
+        "note": "",
+        "updated_at": 1.0e9,
+    },
 }
 
 

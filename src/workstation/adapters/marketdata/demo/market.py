@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,12 @@ from workstation.adapters.marketdata.demo.universe import (
 )
 from workstation.domain.bars import BarArray, Timeframe, empty_bars
 from workstation.domain.chains import ChainSnapshot
+from workstation.domain.event_calendar import (
+    CalendarEvent,
+    EventKind,
+    EventStatus,
+    eastern_instant,
+)
 from workstation.domain.quotes import Quote
 from workstation.engines.bars import resample
 from workstation.engines.sessions import MarketStatus, SessionSchedule, TradingCalendar, xnys
@@ -37,6 +43,7 @@ from workstation.ports.marketdata import IV_HISTORY_DTYPE, IvHistory, MarketData
 BAR_HORIZON_YEARS = 2  # daily bars and IV history reach back two years
 MINUTE_SESSIONS = 30
 EVENT_LOOKAHEAD_DAYS = 400
+EARNINGS_REPORT_ET = time(16, 5)  # after the close, exchange time
 
 IntArray = npt.NDArray[np.int64]
 
@@ -177,9 +184,12 @@ class DemoMarket:
         return daily.simulate_symbol(spec, g.market, self.seed, self._events(g, spec))
 
     def _events(self, g: _Generated, spec: SymbolSpec) -> DayArray:
-        last = g.current + timedelta(days=EVENT_LOOKAHEAD_DAYS)
-        found = daily.earnings_reactions(spec, self.calendar, daily.SIMULATION_START, last)
-        return np.array(found, dtype="M8[D]")
+        return np.array(self._reactions(spec, g.current), dtype="M8[D]")
+
+    def _reactions(self, spec: SymbolSpec, current: date) -> list[date]:
+        """Return the earnings-reaction sessions the market knows of in session ``current``."""
+        last = current + timedelta(days=EVENT_LOOKAHEAD_DAYS)
+        return daily.earnings_reactions(spec, self.calendar, daily.SIMULATION_START, last)
 
     def _raw(self, g: _Generated, spec: SymbolSpec) -> MinutePaths:
         if spec.symbol not in g.raw:
@@ -201,6 +211,21 @@ class DemoMarket:
         events = self._events(g, spec)
         iv30 = surface.iv30_series(spec, g.market, path, events) if spec.options else np.zeros(0)
         return Tape(spec, g.market, path, g.rows, minutes, minutes.daily_bars(), iv30, events)
+
+    # ------------------------------------------------------------ earnings
+    def earnings(self, symbol: str, start: date, end: date, now: datetime) -> list[CalendarEvent]:
+        """Return ``symbol``'s earnings reports with a report date in [start, end], oldest first.
+
+        The same reports the tape's ``events`` react to: a reaction session D
+        means the report came after the close of the session before D, dated
+        at ``EARNINGS_REPORT_ET`` (16:05 ET) that session. Reports are known
+        up to ``EVENT_LOOKAHEAD_DAYS`` past the session running at ``now``.
+        ETFs and indices have none.
+        """
+        spec = spec_of(symbol)
+        reactions = self._reactions(spec, self.moment(now).session)
+        reports = (self.calendar.previous_session(day) for day in reactions)
+        return [earnings_event(spec.symbol, day) for day in reports if start <= day <= end]
 
     # ------------------------------------------------------------ bars
     def bars(
@@ -301,6 +326,19 @@ class DemoMarket:
         state = self._vol_state(tape, moment, quote)
         horizon = np.array([np.datetime64(moment.session, "D") + np.timedelta64(30, "D")])
         return float(state.atm_iv(np.array([surface.IV30_YEARS]), horizon)[0])
+
+
+def earnings_event(symbol: str, report_day: date) -> CalendarEvent:
+    """Return the demo's earnings report of ``symbol`` after the close of ``report_day``."""
+    return CalendarEvent(
+        id=f"earnings-{symbol}-{report_day.isoformat()}",
+        kind=EventKind.EARNINGS,
+        title=f"{symbol} earnings (after the close)",
+        at=eastern_instant(report_day, EARNINGS_REPORT_ET),
+        status=EventStatus.SCHEDULED,
+        source=SOURCE,
+        symbol=symbol,
+    )
 
 
 def _running_bar(bar: np.void, fraction: float, seed: int, symbol: str) -> BarArray:

@@ -17,6 +17,7 @@ from workstation.adapters.marketdata.demo.universe import INDICES, UNDERLYINGS, 
 from workstation.config.defaults import DEFAULT_DEMO_SEED
 from workstation.domain.bars import BarSeries, Timeframe
 from workstation.domain.chains import ChainSnapshot
+from workstation.domain.event_calendar import CalendarEvent
 from workstation.domain.instruments import Instrument
 from workstation.domain.quotes import Quote
 from workstation.engines.sessions import MarketStatus, TradingCalendar
@@ -28,7 +29,8 @@ DEFAULT_SEED = DEFAULT_DEMO_SEED
 
 class DemoMarketData:
     """Simulated quotes, bars (1m/5m/15m/1h for 30 sessions, 1d for two years),
-    option chains, IV history and a live stream, all a function of (seed, clock).
+    option chains, IV history, earnings dates and a live stream, all a function
+    of (seed, clock).
     """
 
     name = "demo"
@@ -96,6 +98,15 @@ class DemoMarketData:
         """Return daily 30-day ATM IV for sessions in [start, end] (two years at most)."""
         now = self._clock.now()
         return await asyncio.to_thread(self._market.iv_history, underlying, start, end, now)
+
+    async def earnings(self, symbol: str, start: date, end: date) -> list[CalendarEvent]:
+        """Return ``symbol``'s simulated earnings reports dated in [start, end] (exchange dates).
+
+        Reports come after the close (16:05 ET) of the session before the
+        market reacts; ETFs and indices return [].
+        """
+        now = self._clock.now()
+        return await asyncio.to_thread(self._market.earnings, symbol, start, end, now)
 
     async def stream(self, symbols: Sequence[str]) -> AsyncIterator[list[Quote]]:
         """Yield a batch of quotes for ``symbols`` ``ticks_per_second`` times a second.
