@@ -80,7 +80,8 @@ class Runtime:
     async def backfill_history(self, run: BlockingRunner) -> None:
         """Store bar and IV history for every followed symbol (idempotent)."""
         symbols = self.quote_symbols
-        iv_symbols = [s for s in symbols if s in self.provider.symbols()]
+        optionable = set(self.provider.optionable())
+        iv_symbols = [s for s in symbols if s in optionable]
         report = await self.backfill.run(symbols, iv_symbols, self.clock.now(), write=run)
         log.info("backfill wrote %d rows (%d failures)", report.total, len(report.failures))
 

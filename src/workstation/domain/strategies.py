@@ -21,6 +21,12 @@ from workstation.domain.occ import OccSymbol, OptionRight
 STANDARD_MULTIPLIER = 100
 
 
+def strike_text(strike: Decimal) -> str:
+    """Return a strike without trailing zeros or exponent: 7350, 512.5, 0.5."""
+    text = f"{strike.normalize():f}"
+    return text
+
+
 class StrategyError(ValueError):
     """A strategy or leg that cannot exist; the message says which leg and why."""
 
@@ -105,7 +111,8 @@ class OptionLeg:
 
     def describe(self) -> str:
         """Return e.g. ``-1 P 510 2026-12-18 @ 1.32``."""
-        return f"{self.quantity:+d} {self.right.value} {self.strike:f} {self.expiry} @ {self.price}"
+        strike = strike_text(self.strike)
+        return f"{self.quantity:+d} {self.right.value} {strike} {self.expiry} @ {self.price}"
 
 
 @dataclass(frozen=True, slots=True)

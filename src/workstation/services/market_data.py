@@ -11,8 +11,10 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
 
 from workstation.domain.chains import ChainSnapshot
+from workstation.domain.event_calendar import CalendarEvent
 from workstation.domain.events import FeedState, FeedStatusChanged, QuotesUpdated
 from workstation.domain.quotes import Quote, QuoteStatus
 from workstation.domain.retry import RetryPolicy
@@ -86,6 +88,10 @@ class MarketDataService:
     async def option_chain(self, underlying: str) -> ChainSnapshot:
         """Return the provider's current chain for ``underlying``."""
         return await self.provider.option_chain(underlying)
+
+    async def earnings(self, symbol: str, start: date, end: date) -> list[CalendarEvent]:
+        """Return the provider's earnings dates for ``symbol`` in [start, end]."""
+        return await self.provider.earnings(symbol, start, end)
 
     async def run_stream(self, symbols: Sequence[str]) -> None:
         """Consume the live feed until cancelled, reconnecting with backoff on failure."""

@@ -217,3 +217,40 @@ calendar_events = Table(
     CheckConstraint(_one_of("status", tuple(s.value for s in EventStatus)), name="status"),
 )
 Index(None, calendar_events.c.at)
+
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", UtcInstant, nullable=False),
+    Column("underlying", Text, nullable=False),
+    Column("bias", Text, nullable=False),
+    Column("dte", Integer, nullable=False, comment="The horizon asked for (calendar days)"),
+    Column("spot", REAL, nullable=False, comment="Underlying price when planned"),
+    Column("structure", Text, nullable=False, comment="StrategyKind value"),
+    Column("legs", Text, nullable=False, comment="JSON list of legs (Decimal as text)"),
+    Column("limit_price", DecimalText, nullable=False, comment="Net per share, > 0"),
+    Column("price_effect", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("summary", Text, nullable=False, server_default="{}", comment="JSON numbers"),
+    Column("reasons", Text, nullable=False, server_default="[]", comment="JSON list"),
+    Column("guardrail_outcome", Text, nullable=False),
+    Column("guardrail_findings", Text, nullable=False, server_default="[]"),
+    Column("override_reason", Text, nullable=False, server_default=""),
+    Column("decided_at", UtcInstant),
+    Column("status", Text, nullable=False, server_default="planned"),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("trade_ref", Text, comment="The trade that followed (linked later)"),
+    CheckConstraint(_one_of("price_effect", ("debit", "credit")), name="price_effect"),
+    CheckConstraint(_one_of("guardrail_outcome", ("clear", "overridden")), name="outcome"),
+    CheckConstraint(
+        _one_of("status", ("planned", "ordered", "traded", "abandoned")), name="status"
+    ),
+    CheckConstraint("quantity >= 1", name="quantity"),
+    CheckConstraint(
+        "guardrail_outcome != 'overridden' OR length(trim(override_reason)) > 0",
+        name="override_reason",
+    ),
+)
+Index(None, plans.c.underlying, plans.c.created_at)

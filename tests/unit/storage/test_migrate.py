@@ -94,6 +94,20 @@ SAMPLE_ROWS: dict[str, Callable[[int], dict[str, Any]]] = {
         "note": "",
         "updated_at": 1.0e9,
     },
+    "plans": lambda n: {
+        "id": 100 + n,
+        "created_at": 1.0e9,
+        "underlying": "SPY",
+        "bias": "bull",
+        "dte": 30,
+        "spot": 500.0,
+        "structure": "bull put credit spread",
+        "legs": "[]",
+        "limit_price": "1.25",
+        "price_effect": "credit",
+        "quantity": 1,
+        "guardrail_outcome": "clear",
+    },
 }
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
+from workstation.engines.pricing.models import ExerciseStyle
 from workstation.engines.strategies.legs import FloatArray, LegArrays, MarketContext
 from workstation.engines.strategies.payoff import (
     expiry_pnl,
@@ -172,9 +173,15 @@ def _refine(grid: FloatArray, f: _Scalar, i: int) -> float:
 
 
 def _far_slope(legs: LegArrays, market: MarketContext) -> float:
-    """Return dP/L per $1 as the price goes to infinity (calls fully in the money)."""
+    """Return dP/L per $1 as the price goes to infinity (calls fully in the money).
+
+    A deep in-the-money European call still alive moves e^(-q·t) per $1; an
+    American one is worth exercising, so it moves $1 per $1.
+    """
     t = market.years_left(legs.expiry, horizon(legs, market))
-    carry = np.where(t > 0, np.exp(-market.dividend_yield * np.maximum(t, 0.0)), 1.0)
+    european = market.exercise is ExerciseStyle.EUROPEAN
+    held = np.exp(-market.dividend_yield * np.maximum(t, 0.0)) if european else 1.0
+    carry = np.where(t > 0, held, 1.0)
     return float((legs.units * carry)[legs.is_call].sum()) + legs.stock_shares
 
 

@@ -60,6 +60,10 @@ class DemoMarketData:
         """Return the indices (quotes and bars; options on SPX, NDX and RUT)."""
         return list(INDICES)
 
+    def optionable(self) -> list[str]:
+        """Return every symbol with listed options (underlyings, then SPX, NDX and RUT)."""
+        return [s for s in [*UNDERLYINGS, *INDICES] if spec_of(s).options is not None]
+
     def description(self, symbol: str) -> str:
         """Return the long name of ``symbol`` (UnknownSymbol if the demo lacks it)."""
         return spec_of(symbol).description

@@ -1,0 +1,51 @@
+"""The trade planner: strike selection, recommendation with reasons, guardrails applied.
+
+Reads a ``PlanningMarket`` (built by the planning service from an analysed
+chain) and returns a ``TradePlan``: ranked candidates with their numbers,
+the reasons for every choice, the structures set aside and why, and the
+event-risk verdict of each trade.
+"""
+
+from workstation.engines.planner.candidates import Draft, Family, Rejection
+from workstation.engines.planner.decision import Decision, trend_reading
+from workstation.engines.planner.market import (
+    Bias,
+    ExpiryQuotes,
+    PlanningMarket,
+    Regime,
+    SideQuotes,
+    TrendEvidence,
+)
+from workstation.engines.planner.plan import (
+    Candidate,
+    TradePlan,
+    expirations_needed,
+    plan_trade,
+    primary_expirations,
+)
+from workstation.engines.planner.rules import LiquidityRule, PlannerRules, ScoreWeights, WidthBand
+from workstation.engines.planner.scoring import Score
+
+__all__ = [
+    "Bias",
+    "Candidate",
+    "Decision",
+    "Draft",
+    "ExpiryQuotes",
+    "Family",
+    "LiquidityRule",
+    "PlannerRules",
+    "PlanningMarket",
+    "Regime",
+    "Rejection",
+    "Score",
+    "ScoreWeights",
+    "SideQuotes",
+    "TradePlan",
+    "TrendEvidence",
+    "WidthBand",
+    "expirations_needed",
+    "plan_trade",
+    "primary_expirations",
+    "trend_reading",
+]

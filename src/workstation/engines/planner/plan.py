@@ -1,0 +1,325 @@
+"""The planner: candidate trades for a bias and horizon, ranked, with reasons and guardrails.
+
+``plan_trade`` decides which structures to consider from the IV regime and
+the trader's bias (plus trend evidence where it exists), builds them on the
+expirations inside the DTE window, drops the illiquid or under-paid ones
+with the reason, prices and analyses the rest, checks each against the event
+calendar, and ranks them by the stated score. Blocked candidates stay in the
+list (after the allowed ones) so the trader can override with a reason;
+defensive alternatives (an expiration that settles before the event, an iron
+condor) are built when something is blocked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from workstation.domain.event_calendar import CalendarEvent
+from workstation.domain.strategies import Strategy, StrategyKind, strike_text
+from workstation.engines.guardrails import (
+    DEFAULT_POLICY,
+    AlternativeKind,
+    GuardrailPolicy,
+    GuardrailVerdict,
+    QuietWindow,
+    check_trade,
+    macro_quiet,
+)
+from workstation.engines.planner import candidates as build
+from workstation.engines.planner.candidates import Draft, Family, Rejection
+from workstation.engines.planner.decision import Decision, decide
+from workstation.engines.planner.liquidity import liquidity_problem, liquidity_score, trade_prices
+from workstation.engines.planner.market import Bias, ExpiryQuotes, PlanningMarket
+from workstation.engines.planner.rules import PlannerRules
+from workstation.engines.planner.scoring import Score, score
+from workstation.engines.pricing.expiry import expiry_instant
+from workstation.engines.sessions import TradingCalendar
+from workstation.engines.strategies import StrategyMetrics, analyze
+
+CREDIT_BY_BIAS = {
+    Bias.BULL: StrategyKind.BULL_PUT_CREDIT,
+    Bias.BEAR: StrategyKind.BEAR_CALL_CREDIT,
+    Bias.NEUTRAL: StrategyKind.SHORT_STRANGLE,  # the neutral structure guardrails block
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One proposed trade: the priced strategy, its numbers, score, reasons and guardrails.
+
+    ``mid`` and ``natural`` are the net price per unit in dollars per share
+    (positive debit, negative credit); ``defensive`` marks a trade built as a
+    guardrail alternative.
+    """
+
+    strategy: Strategy
+    family: Family
+    metrics: StrategyMetrics
+    score: Score
+    notes: tuple[str, ...]
+    mid: float
+    natural: float
+    width: float
+    verdict: GuardrailVerdict
+    defensive: bool = False
+
+    @property
+    def blocked(self) -> bool:
+        """True when a guardrail blocks the trade (an override needs a reason)."""
+        return self.verdict.blocked
+
+    @property
+    def expiry(self) -> date:
+        """The front expiration."""
+        front = self.strategy.front_expiry
+        assert front is not None  # planner candidates always have option legs
+        return front
+
+    @property
+    def label(self) -> str:
+        """Short name, e.g. ``bull put credit spread 480/475 Dec 18``."""
+        legs = self.strategy.option_legs
+        strikes = "/".join(strike_text(leg.strike) for leg in legs)
+        days = sorted({f"{leg.expiry:%b %d}" for leg in legs})
+        return f"{self.strategy.kind} {strikes} {'/'.join(days)}"
+
+
+@dataclass(frozen=True, slots=True)
+class TradePlan:
+    """The planner's answer for one underlying, bias and horizon."""
+
+    underlying: str
+    bias: Bias
+    dte: int
+    as_of: datetime
+    spot: float
+    decision: Decision
+    candidates: tuple[Candidate, ...]
+    rejected: tuple[Rejection, ...]
+    events: tuple[CalendarEvent, ...]
+    quiet: QuietWindow | None
+    rules: PlannerRules = field(repr=False)
+
+    @property
+    def recommended(self) -> Candidate | None:
+        """The best candidate no guardrail blocks (None when every one is blocked)."""
+        return next((c for c in self.candidates if not c.blocked), None)
+
+
+def plan_trade(
+    market: PlanningMarket,
+    bias: Bias,
+    dte: int,
+    rules: PlannerRules | None = None,
+    events: Iterable[CalendarEvent] = (),
+    policy: GuardrailPolicy = DEFAULT_POLICY,
+) -> TradePlan:
+    """Return ranked candidates for ``bias`` over about ``dte`` calendar days."""
+    rules = rules or PlannerRules()
+    events = tuple(events)
+    primary = primary_expirations(market.expiries, dte, rules)
+    decision = decide(market, bias, dte, rules, primary)
+    context = _Context(market, bias, rules, decision, events, policy)
+    drafts = [(d, False) for e in primary for d in _structures(market, e, bias, rules)]
+    found, rejected = context.evaluate(drafts)
+    defensive = list(context.defensive_drafts(found, primary))
+    more, more_rejected = context.evaluate(defensive)
+    ranked = sorted(found + more, key=lambda c: (c.blocked, -c.score.total))
+    window_end = max((c.verdict.window_end for c in ranked), default=market.as_of)
+    return TradePlan(
+        market.underlying,
+        bias,
+        dte,
+        market.as_of,
+        market.spot,
+        decision,
+        tuple(ranked),
+        tuple(rejected + more_rejected),
+        tuple(e for e in events if market.as_of <= e.at <= window_end and _concerns(market, e)),
+        macro_quiet(market.as_of, events, market.calendar, policy),
+        rules,
+    )
+
+
+def primary_expirations(
+    expiries: Sequence[ExpiryQuotes], dte: int, rules: PlannerRules
+) -> list[ExpiryQuotes]:
+    """Return up to ``rules.expirations`` expirations inside the DTE window, nearest first.
+
+    When none is inside, the single expiration nearest the target.
+    """
+    lo, hi = rules.dte_window(dte)
+    inside = [e for e in expiries if lo <= e.days <= hi and e.strikes.size]
+    pool = inside or [e for e in expiries if e.strikes.size]
+    pool.sort(key=lambda e: abs(e.days - dte))
+    return pool[: rules.expirations if inside else 1]
+
+
+def expirations_needed(
+    listed: Sequence[tuple[date, float]],
+    market_underlying: str,
+    as_of: datetime,
+    dte: int,
+    rules: PlannerRules,
+    events: Iterable[CalendarEvent],
+    policy: GuardrailPolicy,
+    calendar: TradingCalendar,
+) -> list[date]:
+    """Return the expirations to analyse in detail: the window's, a calendar's far leg,
+    and the one that settles before the first blocking event (``listed``: (date, days))."""
+    lo, hi = rules.dte_window(dte)
+    by_distance = sorted(listed, key=lambda x: abs(x[1] - dte))
+    inside = [d for d, days in by_distance if lo <= days <= hi]
+    primary = inside[: rules.expirations] or [d for d, _ in by_distance[:1]]
+    if not primary:
+        return []
+    wanted = set(primary)
+    later = [d for d, _ in listed if (d - min(primary)).days >= rules.calendar_gap_days]
+    wanted.update(later[:1])
+    wanted.update(
+        _defensive_expiry(listed, market_underlying, as_of, primary, events, policy, calendar)
+    )
+    return sorted(wanted)
+
+
+def _defensive_expiry(
+    listed: Sequence[tuple[date, float]],
+    underlying: str,
+    as_of: datetime,
+    primary: list[date],
+    events: Iterable[CalendarEvent],
+    policy: GuardrailPolicy,
+    calendar: TradingCalendar,
+) -> list[date]:
+    """Return the expiration the guardrails would suggest instead of a blocked credit trade."""
+    end = expiry_instant(underlying, max(primary), calendar)
+    verdict = check_trade(
+        StrategyKind.BULL_PUT_CREDIT,
+        as_of,
+        end,
+        events,
+        policy,
+        underlying=underlying,
+        expirations=[d for d, _ in listed],
+        calendar=calendar,
+    )
+    return [a.expiry for a in verdict.alternatives if a.expiry is not None]
+
+
+# ------------------------------------------------------------------ internals
+def _structures(
+    market: PlanningMarket, e: ExpiryQuotes, bias: Bias, rules: PlannerRules
+) -> Iterator[Draft | Rejection]:
+    if bias is Bias.NEUTRAL:
+        yield from build.iron_condors(market, e, rules)
+        yield from build.iron_butterflies(market, e, rules)
+        yield from build.butterflies(market, e, rules)
+        yield from build.calendars(market, e, rules)
+        return
+    yield from build.credit_verticals(market, e, bias, rules)
+    yield from build.debit_verticals(market, e, bias, rules)
+    yield from build.long_options(market, e, bias, rules)
+
+
+def _concerns(market: PlanningMarket, event: CalendarEvent) -> bool:
+    return event.symbol is None or event.symbol == market.underlying
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    market: PlanningMarket
+    bias: Bias
+    rules: PlannerRules
+    decision: Decision
+    events: tuple[CalendarEvent, ...]
+    policy: GuardrailPolicy
+
+    def evaluate(
+        self, drafts: Iterable[tuple[Draft | Rejection, bool]]
+    ) -> tuple[list[Candidate], list[Rejection]]:
+        found: list[Candidate] = []
+        rejected: list[Rejection] = []
+        seen: set[str] = set()
+        for draft, defensive in drafts:
+            if isinstance(draft, Rejection):
+                rejected.append(draft)
+                continue
+            key = draft.strategy.describe()
+            if key in seen:
+                continue
+            seen.add(key)
+            result = self._candidate(draft, defensive)
+            if isinstance(result, Rejection):
+                rejected.append(result)
+            else:
+                found.append(result)
+        return found, rejected
+
+    def _candidate(self, draft: Draft, defensive: bool) -> Candidate | Rejection:
+        market, strategy = self.market, draft.strategy
+        label = strategy.describe()
+        problem = liquidity_problem(market, strategy, self.rules.liquidity)
+        if problem:
+            return Rejection(label, f"illiquid: {problem}")
+        front = market.expiry(strategy.expiries[0])
+        assert front is not None
+        metrics = analyze(strategy, market.context(front))
+        verdict = self._guard(strategy)
+        liquidity = liquidity_score(market, strategy, self.rules.liquidity)
+        fit = self.decision.regime_fit(draft.family)
+        ranked = score(metrics, liquidity, fit, self.decision.trend_fit, self.rules.weights)
+        mid, natural = trade_prices(market, strategy)
+        return Candidate(
+            strategy,
+            draft.family,
+            metrics,
+            ranked,
+            draft.notes,
+            mid,
+            natural,
+            draft.width,
+            verdict,
+            defensive,
+        )
+
+    def _guard(self, strategy: Strategy) -> GuardrailVerdict:
+        end = expiry_instant(self.market.underlying, strategy.expiries[-1], self.market.calendar)
+        return check_trade(
+            strategy.kind,
+            self.market.as_of,
+            max(end, self.market.as_of),
+            self.events,
+            self.policy,
+            underlying=self.market.underlying,
+            expirations=[e.expiry for e in self.market.expiries],
+            calendar=self.market.calendar,
+        )
+
+    def defensive_drafts(
+        self, found: list[Candidate], primary: list[ExpiryQuotes]
+    ) -> Iterator[tuple[Draft | Rejection, bool]]:
+        """Build the guardrails' alternatives to blocked candidates: an earlier expiration
+        that settles before the event, and an iron condor for a directional bias."""
+        blocked = [c for c in found if c.blocked]
+        if not blocked:
+            return
+        kinds = {a.kind: a for c in blocked for a in c.verdict.alternatives}
+        shorter = kinds.get(AlternativeKind.SHORTER_DTE)
+        if shorter is not None and shorter.expiry is not None:
+            e = self.market.expiry(shorter.expiry)
+            if e is not None and e not in primary:
+                for draft in _structures(self.market, e, self.bias, self.rules):
+                    yield _with_note(draft, f"defensive: {shorter.reason}"), True
+        if AlternativeKind.NEUTRAL in kinds and self.bias is not Bias.NEUTRAL:
+            for e in primary:
+                for draft in build.iron_condors(self.market, e, self.rules):
+                    note = "defensive: neutral, defined risk on both sides of the event"
+                    yield _with_note(draft, note), True
+
+
+def _with_note(draft: Draft | Rejection, note: str) -> Draft | Rejection:
+    if isinstance(draft, Rejection):
+        return draft
+    return Draft(draft.strategy, draft.family, (*draft.notes, note), draft.width)

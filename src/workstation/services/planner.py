@@ -1,0 +1,92 @@
+"""Plan a trade: analysed chain + events + trend evidence → the planner's ranked candidates.
+
+The chain is analysed twice: once for every expiration's summary (to know
+which expirations the plan needs), then with those expirations in detail.
+The planner itself (pure numpy/scipy) runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+
+from workstation.engines.guardrails import DEFAULT_POLICY, GuardrailPolicy
+from workstation.engines.planner import (
+    Bias,
+    PlannerRules,
+    TradePlan,
+    expirations_needed,
+    plan_trade,
+)
+from workstation.engines.sessions import EXCHANGE_TZ, TradingCalendar
+from workstation.services.blocking import BlockingRunner
+from workstation.services.chain_service import ChainService
+from workstation.services.event_calendar import EventCalendarService
+from workstation.services.planning_market import planning_market, trend_evidence
+from workstation.storage.bars import BarStore
+
+EVENT_MARGIN_DAYS = 60  # events are read this far past the DTE window (calendars' far legs)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResult:
+    """A plan and what could not be read while making it (shown as notes)."""
+
+    plan: TradePlan
+    notes: tuple[str, ...]
+
+
+class PlannerService:
+    """Builds trade plans from live chains, the event calendar and stored bars."""
+
+    def __init__(
+        self,
+        chains: ChainService,
+        events: EventCalendarService,
+        bars: BarStore,
+        calendar: TradingCalendar,
+        run: BlockingRunner,
+        rules: PlannerRules | None = None,
+        policy: GuardrailPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self._chains = chains
+        self._events = events
+        self._bars = bars
+        self._calendar = calendar
+        self._run = run
+        self.rules = rules or PlannerRules()
+        self.policy = policy
+
+    async def plan(self, symbol: str, bias: Bias, dte: int) -> PlanResult:
+        """Return ranked candidates for ``bias`` on ``symbol`` over about ``dte`` days."""
+        if dte < 0:
+            raise ValueError(f"DTE must be 0 or more calendar days, got {dte}")
+        overview = await self._chains.chain_view(symbol)
+        today = overview.as_of.astimezone(EXCHANGE_TZ).date()
+        horizon = today + timedelta(days=int(self.rules.dte_window(dte)[1]) + EVENT_MARGIN_DAYS)
+        events, problem = await self._events.events_for(overview.underlying, today, horizon)
+        listed = [(e.expiry, e.days) for e in overview.expiries]
+        needed = expirations_needed(
+            listed,
+            overview.underlying,
+            overview.as_of,
+            dte,
+            self.rules,
+            events,
+            self.policy,
+            self._calendar,
+        )
+        view = (
+            await self._chains.chain_view(symbol, needed[0], also=needed[1:])
+            if needed
+            else overview
+        )
+        trend = await self._run(
+            trend_evidence, self._bars, self._calendar, view.underlying, view.spot, view.as_of
+        )
+        market = planning_market(view, self._calendar, trend)
+        plan = await asyncio.to_thread(
+            plan_trade, market, bias, dte, self.rules, events, self.policy
+        )
+        return PlanResult(plan, () if problem is None else (problem,))
