@@ -119,9 +119,10 @@ class ChainAnalytics:
         (its quotes, IVs, greeks and smile) and the other expirations keep
         their surface numbers, with their expected moves moved to the new spot.
         """
-        if previous is not None and focus is not None and not also:
-            if _reusable(previous, chain, focus):
-                return self._refresh_focus(previous, chain, quote, focus)
+        if not also and _reusable(previous, chain, focus):
+            assert previous is not None  # checked by _reusable
+            assert focus is not None
+            return self._refresh_focus(previous, chain, quote, focus)
         return self._analyze_all(chain, quote, focus, frozenset(also))
 
     def _analyze_all(
