@@ -8,9 +8,12 @@ the live parts on the loop; ``Runtime.close`` undoes everything.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from pydantic import ValidationError
 
 from workstation.adapters.marketdata.demo.provider import DemoMarketData
 from workstation.adapters.secrets.keyring_store import KeyringSecretStore
@@ -18,25 +21,37 @@ from workstation.app.workspace import WorkspaceTarget
 from workstation.commands.catalog import default_registry
 from workstation.commands.context import CommandContext, WorkspaceInfo
 from workstation.commands.registry import CommandRegistry
-from workstation.config.settings import WorkspaceSettings
+from workstation.config.paths import resources_dir
+from workstation.config.settings import EnvSettings, WorkspaceSettings
 from workstation.domain.events import WorkspaceOpened
+from workstation.engines.guardrails import GuardrailPolicy
+from workstation.engines.planner import LiquidityRule, PlannerRules, WidthBand
 from workstation.engines.sessions import TradingCalendar, xnys
 from workstation.engines.volatility import RegimeBasis, RegimeRule
-from workstation.ports.clock import Clock, SystemClock
+from workstation.ports.clock import Clock, ShiftedClock, SystemClock
 from workstation.ports.marketdata import IvHistory
 from workstation.ports.secrets import SecretStore
 from workstation.services.blocking import BlockingRunner
 from workstation.services.chain_analytics import ChainAnalytics, HistoryReader
 from workstation.services.chain_service import ChainService
+from workstation.services.event_calendar import EventCalendarService
 from workstation.services.events import EventBus
 from workstation.services.expected_move import ExpectedMoveService
 from workstation.services.history import HistoryBackfill
 from workstation.services.maintenance import Maintenance
 from workstation.services.market_data import MarketDataService
+from workstation.services.planner import PlannerService
+from workstation.services.plans import PlanBook
 from workstation.storage.bars import BarStore
 from workstation.storage.database import Database
+from workstation.storage.event_calendar import (
+    BUNDLED_CALENDAR,
+    EventCalendarStore,
+    load_bundled_calendar,
+)
 from workstation.storage.instruments import InstrumentStore
 from workstation.storage.iv_history import IvHistoryStore
+from workstation.storage.plans import PlanStore
 from workstation.storage.quotes import QuoteCache
 from workstation.storage.settings_store import SettingsStore
 from workstation.storage.sync_log import SyncLog
@@ -111,7 +126,7 @@ def open_runtime(
     secrets: SecretStore | None = None,
 ) -> Runtime:
     """Open the workspace and wire its services (blocking: seconds at worst)."""
-    clock = clock or SystemClock()
+    clock = clock or default_clock(target)
     store = open_workspace_store(
         target.folder,
         kind=target.kind,
@@ -123,6 +138,21 @@ def open_runtime(
     except BaseException:
         store.close()
         raise
+
+
+def default_clock(target: WorkspaceTarget) -> Clock:
+    """The wall clock, or for a demo workspace the one WORKSTATION_DEMO_NOW asks for."""
+    try:
+        start = EnvSettings().demo_now
+    except ValidationError as exc:
+        raise ValueError(
+            "WORKSTATION_DEMO_NOW must be an ISO instant with a time zone, "
+            f"like 2026-11-23T15:00:00Z ({exc.errors()[0]['msg']})"
+        ) from None
+    if start is None or target.kind != "demo":
+        return SystemClock()
+    log.info("demo clock starts at %s (WORKSTATION_DEMO_NOW)", start.isoformat())
+    return ShiftedClock(start)
 
 
 def _wire(
@@ -155,6 +185,18 @@ def _wire(
             regime_rule=regime,
         ),
     )
+    calendar_store = EventCalendarStore(
+        db, load_bundled_calendar(resources_dir() / BUNDLED_CALENDAR), clock
+    )
+    planner = PlannerService(
+        chains,
+        EventCalendarService(calendar_store, market, run),
+        BarStore(db),
+        calendar,
+        run,
+        planner_rules(settings),
+        guardrail_policy(settings),
+    )
     context = CommandContext(
         clock,
         calendar,
@@ -165,6 +207,8 @@ def _wire(
         registry,
         settings,
         maintenance,
+        planner,
+        PlanBook(PlanStore(db), clock, run),
     )
     backfill = HistoryBackfill(
         provider, BarStore(db), IvHistoryStore(db), SyncLog(db, clock=clock), calendar
@@ -182,6 +226,32 @@ def _wire(
         context,
         maintenance,
         backfill,
+    )
+
+
+def planner_rules(settings: WorkspaceSettings) -> PlannerRules:
+    """Return the planner's rule table from the workspace settings."""
+    return PlannerRules(
+        widths=tuple(
+            WidthBand(math.inf if band.below is None else band.below, tuple(band.widths))
+            for band in settings.planner_widths
+        ),
+        min_credit_fraction=settings.planner_min_credit,
+        em_multiple=settings.planner_em_multiple,
+        liquidity=LiquidityRule(
+            max_spread_fraction=settings.planner_max_spread,
+            min_open_interest=settings.planner_min_open_interest,
+            min_volume=settings.planner_min_volume,
+        ),
+    )
+
+
+def guardrail_policy(settings: WorkspaceSettings) -> GuardrailPolicy:
+    """Return the event-risk policy from the workspace settings."""
+    return GuardrailPolicy(
+        block_on_earnings=settings.guardrail_block_on_earnings,
+        tentative_blocks=settings.guardrail_tentative_blocks,
+        quiet_sessions_before=settings.guardrail_quiet_sessions_before,
     )
 
 

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from workstation.services.expected_move import ExpectedMoveService
     from workstation.services.maintenance import Maintenance
     from workstation.services.market_data import MarketDataService
+    from workstation.services.planner import PlannerService
+    from workstation.services.plans import PlanBook
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +41,5 @@ class CommandContext:
     registry: CommandRegistry
     settings: WorkspaceSettings
     maintenance: Maintenance | None = None
+    planner: PlannerService | None = None
+    plans: PlanBook | None = None

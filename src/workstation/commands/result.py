@@ -22,13 +22,16 @@ class CommandResult:
     """The outcome of a command.
 
     ``title`` is one line; ``lines`` are human-readable statements; ``table``
-    is optional; ``data`` is the machine-readable payload for ``--json``.
+    is optional; ``data`` is the machine-readable payload for ``--json``;
+    ``attachment`` carries the full object (a plan) to a panel in the same
+    process and is never serialised.
     """
 
     title: str
     lines: tuple[str, ...] = ()
     table: Table | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    attachment: Any = field(default=None, compare=False)  # in-process only (the GUI), never JSON
 
     def to_text(self) -> str:
         """Render for a terminal: title, statements, then an aligned table."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -22,6 +23,34 @@ class EnvSettings(BaseSettings):
     passphrase: str | None = Field(
         None, description="Database passphrase for headless runs when no keyring exists"
     )
+    demo_now: datetime | None = Field(
+        None,
+        description="Start the demo market's clock at this ISO instant with a time zone "
+        "(demo workspaces only; for reproducible screenshots and tests)",
+    )
+
+
+class WidthBandSetting(BaseModel):
+    """Spread widths (dollars) for underlyings priced below ``below`` dollars (None: any price)."""
+
+    below: float | None = Field(None, gt=0)
+    widths: list[float] = Field(min_length=1)
+
+    @field_validator("widths")
+    @classmethod
+    def _positive(cls, widths: list[float]) -> list[float]:
+        if any(w <= 0 for w in widths):
+            raise ValueError(f"widths must be positive dollars, got {widths}")
+        return sorted(widths)
+
+
+DEFAULT_WIDTH_BANDS = (
+    (25.0, [0.5, 1.0]),
+    (100.0, [1.0, 2.5]),
+    (1000.0, [2.0, 5.0]),
+    (3000.0, [5.0, 10.0]),
+    (None, [10.0, 25.0]),
+)
 
 
 class WorkspaceSettings(BaseModel):
@@ -74,6 +103,35 @@ class WorkspaceSettings(BaseModel):
         gt=0,
         le=1,
         description="Largest fraction of the account one trade may risk (0-1; 0.05 = 5 %)",
+    )
+
+    planner_widths: list[WidthBandSetting] = Field(
+        default_factory=lambda: [
+            WidthBandSetting(below=b, widths=w) for b, w in DEFAULT_WIDTH_BANDS
+        ],
+        description="Spread widths by underlying price (dollars); the last band has no limit",
+    )
+    planner_min_credit: float = Field(
+        0.25, gt=0, lt=1, description="Smallest credit as a share of the spread width (0-1)"
+    )
+    planner_em_multiple: float = Field(
+        1.0, gt=0, le=3, description="Credit short strikes sit this many expected moves away"
+    )
+    planner_max_spread: float = Field(
+        0.15, gt=0, le=1, description="Widest bid/ask as a share of the mid a leg may have (0-1)"
+    )
+    planner_min_open_interest: int = Field(
+        100, ge=0, description="Fewest open contracts a leg may have"
+    )
+    planner_min_volume: int = Field(0, ge=0, description="Fewest contracts traded today per leg")
+    guardrail_tentative_blocks: bool = Field(
+        True, description="Events with a tentative date block like confirmed ones"
+    )
+    guardrail_block_on_earnings: bool = Field(
+        True, description="Earnings inside the window block credit spreads (else warn)"
+    )
+    guardrail_quiet_sessions_before: int = Field(
+        1, ge=0, le=5, description="Macro quiet mode starts this many sessions before an event"
     )
 
     @field_validator("indices", "watchlist")
