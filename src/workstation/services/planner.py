@@ -8,13 +8,16 @@ The planner itself (pure numpy/scipy) runs in a worker thread.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
+from workstation.domain.event_calendar import CalendarEvent
 from workstation.engines.guardrails import DEFAULT_POLICY, GuardrailPolicy
 from workstation.engines.planner import (
     Bias,
     PlannerRules,
+    PlanningMarket,
     TradePlan,
     expirations_needed,
     plan_trade,
@@ -27,14 +30,29 @@ from workstation.services.planning_market import planning_market, trend_evidence
 from workstation.storage.bars import BarStore
 
 EVENT_MARGIN_DAYS = 60  # events are read this far past the DTE window (calendars' far legs)
+WORKBENCH_DAYS = 120  # a workbench details every expiration this close
+
+
+@dataclass(frozen=True, slots=True)
+class Workbench:
+    """What editing a trade needs: the quoted market, the events, and read problems."""
+
+    market: PlanningMarket
+    events: tuple[CalendarEvent, ...]
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class PlanResult:
-    """A plan and what could not be read while making it (shown as notes)."""
+    """A plan, the market it was made on, and what could not be read (shown as notes)."""
 
     plan: TradePlan
-    notes: tuple[str, ...]
+    bench: Workbench
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Problems met while reading inputs (e.g. earnings dates unavailable)."""
+        return self.bench.notes
 
 
 class PlannerService:
@@ -89,4 +107,22 @@ class PlannerService:
         plan = await asyncio.to_thread(
             plan_trade, market, bias, dte, self.rules, events, self.policy
         )
-        return PlanResult(plan, () if problem is None else (problem,))
+        notes = () if problem is None else (problem,)
+        return PlanResult(plan, Workbench(market, tuple(events), notes))
+
+    async def workbench(self, symbol: str, expiries: Collection[date] = ()) -> Workbench:
+        """Return the market with ``expiries`` (default: every one within 120 days) in detail."""
+        overview = await self._chains.chain_view(symbol)
+        wanted = set(expiries) or {e.expiry for e in overview.expiries if e.days <= WORKBENCH_DAYS}
+        days = sorted(wanted & {e.expiry for e in overview.expiries})
+        if not days:
+            raise ValueError(f"{overview.underlying}: none of {sorted(wanted)} is listed")
+        view = await self._chains.chain_view(symbol, days[0], also=days[1:])
+        today = view.as_of.astimezone(EXCHANGE_TZ).date()
+        horizon = max(days) + timedelta(days=EVENT_MARGIN_DAYS)
+        events, problem = await self._events.events_for(view.underlying, today, horizon)
+        trend = await self._run(
+            trend_evidence, self._bars, self._calendar, view.underlying, view.spot, view.as_of
+        )
+        market = planning_market(view, self._calendar, trend)
+        return Workbench(market, tuple(events), () if problem is None else (problem,))

@@ -6,8 +6,17 @@ the reasons for every choice, the structures set aside and why, and the
 event-risk verdict of each trade.
 """
 
-from workstation.engines.planner.candidates import Draft, Family, Rejection
-from workstation.engines.planner.decision import Decision, trend_reading
+from workstation.engines.planner.candidates import Draft, Family, Rejection, draft_of
+from workstation.engines.planner.decision import Decision, decide, trend_reading
+from workstation.engines.planner.edits import (
+    EditError,
+    add_leg,
+    change_expiry,
+    change_width,
+    flip,
+    move_strike,
+    remove_leg,
+)
 from workstation.engines.planner.market import (
     Bias,
     ExpiryQuotes,
@@ -19,7 +28,9 @@ from workstation.engines.planner.market import (
 from workstation.engines.planner.plan import (
     Candidate,
     TradePlan,
+    assess,
     expirations_needed,
+    guard,
     plan_trade,
     primary_expirations,
 )
@@ -31,6 +42,7 @@ __all__ = [
     "Candidate",
     "Decision",
     "Draft",
+    "EditError",
     "ExpiryQuotes",
     "Family",
     "LiquidityRule",
@@ -44,8 +56,18 @@ __all__ = [
     "TradePlan",
     "TrendEvidence",
     "WidthBand",
+    "add_leg",
+    "assess",
+    "change_expiry",
+    "change_width",
+    "decide",
+    "draft_of",
     "expirations_needed",
+    "flip",
+    "guard",
+    "move_strike",
     "plan_trade",
     "primary_expirations",
+    "remove_leg",
     "trend_reading",
 ]

@@ -55,6 +55,12 @@ class Rejection:
 Built = Draft | Rejection
 
 
+def draft_of(strategy: Strategy, notes: tuple[str, ...] = ()) -> Draft:
+    """Wrap a trader-built or edited strategy: credit when it opens for a credit."""
+    family = Family.CREDIT if strategy.is_credit else Family.DEBIT
+    return Draft(strategy, family, notes)
+
+
 # ------------------------------------------------------------------ strike helpers
 def _strikes_with_quotes(e: ExpiryQuotes, right: OptionRight) -> np.ndarray:
     side = e.side(right)

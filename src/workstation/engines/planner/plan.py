@@ -208,6 +208,55 @@ def _defensive_expiry(
     return [a.expiry for a in verdict.alternatives if a.expiry is not None]
 
 
+def assess(
+    market: PlanningMarket,
+    draft: Draft,
+    rules: PlannerRules,
+    decision: Decision,
+    events: Iterable[CalendarEvent] = (),
+    policy: GuardrailPolicy = DEFAULT_POLICY,
+    defensive: bool = False,
+) -> Candidate | Rejection:
+    """Price, analyse, score and guard one trade (a planner draft or a trader's edit)."""
+    strategy = draft.strategy
+    problem = liquidity_problem(market, strategy, rules.liquidity)
+    if problem:
+        return Rejection(strategy.describe(), f"illiquid: {problem}")
+    front = market.expiry(strategy.expiries[0])
+    if front is None:
+        return Rejection(strategy.describe(), f"{strategy.expiries[0]} is not analysed")
+    metrics = analyze(strategy, market.context(front))
+    liquidity = liquidity_score(market, strategy, rules.liquidity)
+    fit = decision.regime_fit(draft.family)
+    ranked = score(metrics, liquidity, fit, decision.trend_fit, rules.weights)
+    mid, natural = trade_prices(market, strategy)
+    verdict = guard(market, strategy, events, policy)
+    return Candidate(
+        strategy, draft.family, metrics, ranked, draft.notes, mid, natural, draft.width,
+        verdict, defensive,
+    )  # fmt: skip
+
+
+def guard(
+    market: PlanningMarket,
+    strategy: Strategy,
+    events: Iterable[CalendarEvent],
+    policy: GuardrailPolicy = DEFAULT_POLICY,
+) -> GuardrailVerdict:
+    """Check ``strategy`` from now to its last settlement against ``events``."""
+    end = expiry_instant(market.underlying, strategy.expiries[-1], market.calendar)
+    return check_trade(
+        strategy.kind,
+        market.as_of,
+        max(end, market.as_of),
+        events,
+        policy,
+        underlying=market.underlying,
+        expirations=[e.expiry for e in market.expiries],
+        calendar=market.calendar,
+    )
+
+
 # ------------------------------------------------------------------ internals
 def _structures(
     market: PlanningMarket, e: ExpiryQuotes, bias: Bias, rules: PlannerRules
@@ -250,52 +299,14 @@ class _Context:
             if key in seen:
                 continue
             seen.add(key)
-            result = self._candidate(draft, defensive)
+            result = assess(
+                self.market, draft, self.rules, self.decision, self.events, self.policy, defensive
+            )
             if isinstance(result, Rejection):
                 rejected.append(result)
             else:
                 found.append(result)
         return found, rejected
-
-    def _candidate(self, draft: Draft, defensive: bool) -> Candidate | Rejection:
-        market, strategy = self.market, draft.strategy
-        label = strategy.describe()
-        problem = liquidity_problem(market, strategy, self.rules.liquidity)
-        if problem:
-            return Rejection(label, f"illiquid: {problem}")
-        front = market.expiry(strategy.expiries[0])
-        assert front is not None
-        metrics = analyze(strategy, market.context(front))
-        verdict = self._guard(strategy)
-        liquidity = liquidity_score(market, strategy, self.rules.liquidity)
-        fit = self.decision.regime_fit(draft.family)
-        ranked = score(metrics, liquidity, fit, self.decision.trend_fit, self.rules.weights)
-        mid, natural = trade_prices(market, strategy)
-        return Candidate(
-            strategy,
-            draft.family,
-            metrics,
-            ranked,
-            draft.notes,
-            mid,
-            natural,
-            draft.width,
-            verdict,
-            defensive,
-        )
-
-    def _guard(self, strategy: Strategy) -> GuardrailVerdict:
-        end = expiry_instant(self.market.underlying, strategy.expiries[-1], self.market.calendar)
-        return check_trade(
-            strategy.kind,
-            self.market.as_of,
-            max(end, self.market.as_of),
-            self.events,
-            self.policy,
-            underlying=self.market.underlying,
-            expirations=[e.expiry for e in self.market.expiries],
-            calendar=self.market.calendar,
-        )
 
     def defensive_drafts(
         self, found: list[Candidate], primary: list[ExpiryQuotes]
