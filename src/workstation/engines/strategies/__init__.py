@@ -7,6 +7,7 @@ Dollars are for the whole position, prices dollars per share, probabilities
 """
 
 from workstation.engines.strategies.analysis import StrategyMetrics, Touch, analyze
+from workstation.engines.strategies.curves import PayoffCurves, payoff_curves
 from workstation.engines.strategies.greeks import PositionGreeks, position_greeks
 from workstation.engines.strategies.legs import LegArrays, MarketContext
 from workstation.engines.strategies.margin import BuyingPower, buying_power
@@ -32,6 +33,7 @@ __all__ = [
     "LegArrays",
     "LegQuote",
     "MarketContext",
+    "PayoffCurves",
     "PayoffProfile",
     "PositionGreeks",
     "Quoter",
@@ -43,6 +45,7 @@ __all__ = [
     "expiry_pnl",
     "horizon",
     "horizon_pnl",
+    "payoff_curves",
     "payoff_profile",
     "pnl_at",
     "position_greeks",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 
 from tests.unit.engines.strategies.conftest import DEC, JAN, MARKET, NOW, C, P, model
 from workstation.domain.strategies import OptionLeg, StockLeg, Strategy, StrategyKind
-from workstation.engines.strategies import LegArrays, analyze, expiry_pnl, pnl_at
+from workstation.engines.pricing.models import ExerciseStyle
+from workstation.engines.strategies import LegArrays, analyze, expiry_pnl, payoff_curves, pnl_at
 from workstation.engines.strategies import templates as t
 
 GRID = np.linspace(1.0, 1000.0, 2001)
@@ -91,3 +93,19 @@ def test_iv_crush_lowers_a_long_calendar_before_expiry(market):
     as_is = float(pnl_at(cal, market, 500.0, NOW + timedelta(days=7)))
     crushed = float(pnl_at(cal, market, 500.0, NOW + timedelta(days=7), iv_shift=-0.05))
     assert crushed < as_is
+
+
+def test_payoff_curves_span_the_breakevens_and_meet_at_expiry(market):
+    condor = t.iron_condor("SPY", model, DEC, (460, 470, 530, 540))
+    market = replace(market, style=ExerciseStyle.EUROPEAN)  # the quotes are BSM values
+    curves = payoff_curves(condor, market)
+    low, high = curves.breakevens
+    assert curves.prices[0] < low < high < curves.prices[-1]
+    assert curves.band[0] < market.spot < curves.band[1]
+    assert curves.today[np.argmin(np.abs(curves.prices - market.spot))] == pytest.approx(
+        0, abs=0.05
+    )
+    assert NOW < curves.midway_at < curves.expiry_at
+    # midway the position's time value sits between today's and the expiry payoff at the spot
+    i = np.argmin(np.abs(curves.prices - market.spot))
+    assert curves.today[i] < curves.midway[i] < curves.at_expiry[i]
