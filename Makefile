@@ -51,7 +51,7 @@ snapshot: $(STAMP)
 	rm -rf build/readme-demo
 	QT_QPA_PLATFORM=offscreen $(BIN)/workstation --demo --data-dir build/readme-demo workspace >/dev/null
 	QT_QPA_PLATFORM=offscreen $(BIN)/workstation --demo --data-dir build/readme-demo snapshot \
-		--out resources/screenshot.png --size 1600x900 --palette '/em SPY 7'
+		--out resources/screenshot.png --size 1600x900 --palette '/plan SPY bull 30'
 
 dist: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm build.spec

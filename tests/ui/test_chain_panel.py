@@ -128,3 +128,19 @@ def test_controller_keyboard_and_rendering(qtbot, qt_loop, chains, tmp_path):
     qt_loop.run_until_complete(controller._running)
     assert "NOPE" in panel.status.text()
     controller.stop()
+
+
+def test_enter_opens_the_contract_under_the_cursor_in_the_planner(qtbot, view):
+    model = ChainTableModel()
+    model.show(view.expiry(FOCUS), view.spot)
+    panel = ChainPanel(model)
+    qtbot.addWidget(panel)
+    opened = []
+    panel.open_in_planner.connect(lambda *args: opened.append(args))
+    atm = view.expiry(FOCUS).atm_row
+    panel.table.setCurrentIndex(model.index(atm, 0))  # a call column
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    panel.table.setCurrentIndex(model.index(atm, model.columnCount() - 1))  # a put column
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    strike = float(view.expiry(FOCUS).strikes[atm])
+    assert opened == [(FOCUS, strike, True, False), (FOCUS, strike, False, True)]

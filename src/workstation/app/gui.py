@@ -33,6 +33,7 @@ from workstation.commands.catalog import default_registry
 from workstation.config.paths import resources_dir
 from workstation.ui.docks.chains.panel import ChainDock
 from workstation.ui.docks.dashboard.panel import DashboardPanel
+from workstation.ui.docks.planner.panel import PlannerDock
 from workstation.ui.layout_store import LayoutStore
 from workstation.ui.main_window import MainWindow
 from workstation.ui.theme import apply_theme
@@ -116,9 +117,15 @@ class Shell:
             "dashboard", "Dashboard", self.dashboard.view, area="left", shortcut="Ctrl+1"
         )
         self.chains = ChainDock.create(self.layout)
-        self.window.add_panel(
+        chains = self.window.add_panel(
             "chains", "Option chain", self.chains.view, area="right", shortcut="Ctrl+2"
         )
+        self.planner = PlannerDock.create()
+        planner = self.window.add_panel(
+            "planner", "Planner", self.planner.view, area="right", shortcut="Ctrl+3"
+        )
+        self.window.tabifyDockWidget(chains, planner)
+        chains.raise_()
         self.window.restore_layout()
         if size is not None:
             self.window.resize(*size)

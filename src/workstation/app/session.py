@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from workstation import PRODUCT
-from workstation.app.runtime import Runtime, open_runtime
+from workstation.commands.result import CommandResult
 from workstation.domain.events import TaskFailed
 from workstation.domain.notifications import Notification, Severity
 from workstation.jobs.schedule import ScheduledJobs, build_scheduler
@@ -20,6 +21,7 @@ from workstation.ui.dialogs.passphrase import PassphraseDialog
 if TYPE_CHECKING:
     from workstation.app.gui import Shell
     from workstation.app.loop import TaskSupervisor
+    from workstation.app.runtime import Runtime
 
 log = logging.getLogger(__name__)
 PASSPHRASE_TRIES = 3
@@ -92,7 +94,7 @@ class Session:
         while True:
             try:
                 return await self.supervisor.run_blocking(
-                    open_runtime,
+                    _open_runtime,
                     self.shell.target,
                     self.bus,
                     self.supervisor.run_blocking,
@@ -124,6 +126,8 @@ class Session:
         shell.chains.connect(
             runtime.context.chains, self._spawn, runtime.settings.chain_refresh_seconds
         )
+        shell.planner.connect(runtime.context, self._spawn)
+        shell.chains.view.open_in_planner.connect(self._open_in_planner)
         shell.window.palette_popup.result_ready.connect(self._open_requested_panel)
         shell.window.status.set_clock(runtime.clock.now)
         shell.window.status.set_market_source(runtime.calendar.status)
@@ -149,12 +153,27 @@ class Session:
     def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         return self.supervisor.spawn(coro, name=name)
 
-    def _open_requested_panel(self, data: dict[str, object]) -> None:
-        """A command asked for a panel (``/chain AAPL`` opens the chain on AAPL)."""
-        if data.get("open_panel") == "chains" and self.shell.chains.controller is not None:
-            self.shell.chains.controller.set_symbol(str(data["symbol"]))
-            self.shell.window.palette_popup.close_palette()  # the panel is the answer
-            self.shell.window.focus_panel("chains")
+    def _open_requested_panel(self, result: CommandResult) -> None:
+        """A command asked for a panel (``/chain AAPL`` opens the chain on AAPL;
+        ``/plan SPY bull 30`` shows the plan in the planner)."""
+        panel, shell = result.data.get("open_panel"), self.shell
+        chains, planner = shell.chains.controller, shell.planner.controller
+        if panel == "chains" and chains is not None:
+            chains.set_symbol(str(result.data["symbol"]))
+        elif panel == "planner" and planner is not None and _is_plan(result.attachment):
+            planner.show_result(result.attachment)
+        else:
+            return
+        shell.window.palette_popup.close_palette()  # the panel is the answer
+        shell.window.focus_panel(str(panel))
+
+    def _open_in_planner(self, expiry: date, strike: float, is_call: bool, vertical: bool) -> None:
+        """Enter on a chain contract opens it in the planner."""
+        chains, planner = self.shell.chains.controller, self.shell.planner.controller
+        if chains is None or planner is None:
+            return
+        planner.open_contract(chains.symbol, expiry, strike, is_call, vertical)
+        self.shell.window.focus_panel("planner")
 
     async def _stop(self) -> None:
         self.shell.window.save_layout()
@@ -187,3 +206,20 @@ class Session:
         if await answered != PassphraseDialog.DialogCode.Accepted.value:
             raise PassphraseCancelled("no passphrase was given; the workspace stays closed")
         return dialog.passphrase.text()
+
+
+def _open_runtime(*args: Any, **kwargs: Any) -> Runtime:
+    """Open the workspace in a worker thread, importing the services there too.
+
+    The services pull in the numerical libraries (hundreds of milliseconds of
+    imports); loading them off the GUI thread keeps the painted window live.
+    """
+    from workstation.app.runtime import open_runtime
+
+    return open_runtime(*args, **kwargs)
+
+
+def _is_plan(attachment: object) -> bool:
+    from workstation.services.planner import PlanResult  # loaded with the runtime
+
+    return isinstance(attachment, PlanResult)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import lfilter
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -21,14 +20,14 @@ def ema(closes: npt.ArrayLike, span: int) -> FloatArray:
     if span < 1:
         raise ValueError(f"EMA span must be at least 1, got {span}")
     x = np.asarray(closes, dtype=float)
-    if x.size == 0:
-        return x.copy()
+    out = np.empty_like(x)
     alpha = 2.0 / (span + 1.0)
-    # level[n] = alpha * x[n] + (1 - alpha) * level[n-1], starting from level[-1] = x[0]
-    out, _ = lfilter([alpha], [1.0, alpha - 1.0], x, zi=[(1.0 - alpha) * x[0]])
-    result: FloatArray = np.asarray(out, dtype=float)
-    result[: span - 1] = np.nan
-    return result
+    level = float(x[0]) if x.size else 0.0
+    for i, close in enumerate(x.tolist()):  # recursive by nature; a few hundred daily closes
+        level += alpha * (close - level)
+        out[i] = level
+    out[: span - 1] = np.nan
+    return out
 
 
 def vwap(prices: npt.ArrayLike, volumes: npt.ArrayLike) -> float:

@@ -87,7 +87,7 @@ class CommandPalette(QFrame):
     """The palette popup, centred at the top of its parent window."""
 
     result_shown = Signal(str)
-    result_ready = Signal(dict)  # a command's data, e.g. {"open_panel": "chains", ...}
+    result_ready = Signal(object)  # a CommandResult; data may say {"open_panel": "chains", ...}
 
     def __init__(self, parent: QWidget, registry: CommandRegistry) -> None:
         super().__init__(parent)
@@ -223,7 +223,7 @@ class CommandPalette(QFrame):
         else:
             result = task.result()
             self._show_html(render_result(result))
-            self.result_ready.emit(result.data)
+            self.result_ready.emit(result)
 
     def _show_error(self, message: str) -> None:
         self._show_html(f"<span style='color:#ff6b6b'>{html.escape(message)}</span>")

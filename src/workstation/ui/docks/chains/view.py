@@ -30,11 +30,13 @@ ROW_HEIGHT = 22
 
 
 class ChainTable(QTableView):
-    """The table; ``[``/``]`` switch expiration, ``A`` jumps to the money."""
+    """The table; ``[``/``]`` switch expiration, ``A`` jumps to the money, Enter opens the
+    contract under the cursor in the planner (Shift+Enter: a vertical from it)."""
 
     previous_expiry = Signal()
     next_expiry = Signal()
     jump_to_money = Signal()
+    open_requested = Signal(bool)  # vertical?
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Chain shortcuts, then the usual arrows and page keys."""
@@ -45,6 +47,9 @@ class ChainTable(QTableView):
             self.next_expiry.emit()
         elif key == Qt.Key.Key_A and not event.modifiers():
             self.jump_to_money.emit()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self.open_requested.emit(shift)
         else:
             super().keyPressEvent(event)
 
@@ -69,6 +74,7 @@ class ChainPanel(QWidget):
     symbol_entered = Signal(str)
     expiry_selected = Signal(object)  # date
     columns_changed = Signal(list)
+    open_in_planner = Signal(object, float, bool, bool)  # expiry, strike, is_call, vertical
 
     def __init__(self, model: ChainTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +120,7 @@ class ChainPanel(QWidget):
         table.previous_expiry.connect(lambda: self.step_expiry(-1))
         table.next_expiry.connect(lambda: self.step_expiry(1))
         table.jump_to_money.connect(self.scroll_to_money)
+        table.open_requested.connect(self._open_selected)
         return table
 
     def _build(self) -> None:
@@ -181,6 +188,15 @@ class ChainPanel(QWidget):
             self.tabs.setCurrentIndex(
                 min(max(self.tabs.currentIndex() + step, 0), len(self._expiries) - 1)
             )
+
+    def _open_selected(self, vertical: bool) -> None:
+        """Ask for the contract under the cursor: calls left of the strike, puts right of it."""
+        expiry, index = self.model.expiry, self.table.currentIndex()
+        if expiry is None or not expiry.detailed or not index.isValid():
+            return
+        strike = float(expiry.strikes[index.row()])
+        is_call = index.column() <= self.model.strike_column
+        self.open_in_planner.emit(expiry.expiry, strike, is_call, vertical)
 
     def scroll_to_money(self) -> None:
         """Select and centre the strike nearest the forward."""
