@@ -63,7 +63,8 @@ def run_command(tokens: list[str], target: WorkspaceTarget, as_json: bool) -> in
         StorageError,
         SecretStoreUnavailable,
     ) as exc:
-        print(f"workstation {invocation.spec.name}: {exc}", file=sys.stderr)
+        message = str(exc).removeprefix(f"/{invocation.spec.name}: ")
+        print(f"workstation {invocation.spec.name}: {message}", file=sys.stderr)
         return EXIT_FAILED
     return _print(result, as_json)
 

@@ -23,6 +23,7 @@ from workstation.commands.context import CommandContext, WorkspaceInfo
 from workstation.commands.registry import CommandRegistry
 from workstation.config.paths import resources_dir
 from workstation.config.settings import EnvSettings, WorkspaceSettings
+from workstation.domain.event_calendar import MACRO_KINDS, EventKind
 from workstation.domain.events import WorkspaceOpened
 from workstation.engines.guardrails import GuardrailPolicy
 from workstation.engines.planner import LiquidityRule, PlannerRules, WidthBand
@@ -188,9 +189,10 @@ def _wire(
     calendar_store = EventCalendarStore(
         db, load_bundled_calendar(resources_dir() / BUNDLED_CALENDAR), clock
     )
+    events = EventCalendarService(calendar_store, market, run)
     planner = PlannerService(
         chains,
-        EventCalendarService(calendar_store, market, run),
+        events,
         BarStore(db),
         calendar,
         run,
@@ -209,6 +211,7 @@ def _wire(
         maintenance,
         planner,
         PlanBook(PlanStore(db), clock, run),
+        events,
     )
     backfill = HistoryBackfill(
         provider, BarStore(db), IvHistoryStore(db), SyncLog(db, clock=clock), calendar
@@ -249,6 +252,7 @@ def planner_rules(settings: WorkspaceSettings) -> PlannerRules:
 def guardrail_policy(settings: WorkspaceSettings) -> GuardrailPolicy:
     """Return the event-risk policy from the workspace settings."""
     return GuardrailPolicy(
+        macro_kinds=MACRO_KINDS | {EventKind.OTHER},  # events the trader adds count too
         block_on_earnings=settings.guardrail_block_on_earnings,
         tentative_blocks=settings.guardrail_tentative_blocks,
         quiet_sessions_before=settings.guardrail_quiet_sessions_before,

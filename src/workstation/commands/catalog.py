@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workstation.commands import general, market, planning, sizing
+from workstation.commands import calendar, general, market, planning, sizing
 from workstation.commands.registry import CommandRegistry
 
-COMMAND_MODULES = (general, market, planning, sizing)
+COMMAND_MODULES = (general, market, planning, sizing, calendar)
 
 
 def default_registry() -> CommandRegistry:

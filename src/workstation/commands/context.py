@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from workstation.engines.sessions import TradingCalendar
     from workstation.ports.clock import Clock
     from workstation.services.chain_service import ChainService
+    from workstation.services.event_calendar import EventCalendarService
     from workstation.services.expected_move import ExpectedMoveService
     from workstation.services.maintenance import Maintenance
     from workstation.services.market_data import MarketDataService
@@ -43,3 +44,4 @@ class CommandContext:
     maintenance: Maintenance | None = None
     planner: PlannerService | None = None
     plans: PlanBook | None = None
+    events: EventCalendarService | None = None

@@ -10,6 +10,7 @@ import re
 import shlex
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,8 @@ class ArgKind(StrEnum):
     CHOICE = "choice"
     TEXT = "text"
     RISK_BUDGET = "risk_budget"
+    DATE = "date"
+    CLOCK = "clock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ class Arg:
     0.02 (a decimal fraction); MONEY parses ``$1,500.50`` as Decimal dollars.
     RISK_BUDGET parses ``2%`` as RiskBudget(fraction=0.02) and ``$1,000`` or
     ``1000`` (no percent sign) as RiskBudget(dollars=1000); both must be > 0.
+    DATE parses ``2026-12-09`` as a date; CLOCK parses ``14:00`` (24-hour,
+    exchange time) as a time.
     """
 
     name: str
@@ -196,6 +201,22 @@ def _risk_budget(arg: Arg, token: str) -> RiskBudget:
     return RiskBudget(dollars=Decimal(number))
 
 
+def _date(arg: Arg, token: str) -> date:
+    try:
+        return date.fromisoformat(token)
+    except ValueError:
+        raise ValueError(f"must be a date like 2026-12-09, got {token!r}") from None
+
+
+def _clock(arg: Arg, token: str) -> time:
+    if not re.fullmatch(r"\d{1,2}:\d{2}", token):
+        raise ValueError(f"must be a 24-hour time like 08:30 or 14:00, got {token!r}")
+    hours, minutes = (int(part) for part in token.split(":"))
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"must be a 24-hour time like 08:30 or 14:00, got {token!r}")
+    return time(hours, minutes)
+
+
 def _choice(arg: Arg, token: str) -> str:
     value = token.lower()
     if value not in arg.choices:
@@ -216,6 +237,8 @@ _CONVERTERS: dict[ArgKind, Callable[[Arg, str], Any]] = {
     ArgKind.CHOICE: _choice,
     ArgKind.TEXT: _text,
     ArgKind.RISK_BUDGET: _risk_budget,
+    ArgKind.DATE: _date,
+    ArgKind.CLOCK: _clock,
 }
 
 

@@ -1,3 +1,4 @@
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
@@ -147,3 +148,21 @@ def test_result_renders_text_table_and_json():
     assert "  Sym  Last $" in text
     assert "SPY  680.10" in text
     assert result.to_json() == '{\n  "price": "1.10"\n}'
+
+
+EVENT = CommandSpec(
+    "event",
+    "An event",
+    _noop,
+    args=(Arg("date", ArgKind.DATE, "day"), Arg("time", ArgKind.CLOCK, "clock, ET")),
+)
+
+
+def test_date_and_clock_arguments():
+    assert bind(EVENT, ["2026-12-09", "8:30"]) == {"date": date(2026, 12, 9), "time": time(8, 30)}
+    with pytest.raises(CommandSyntaxError, match="DATE must be a date like 2026-12-09"):
+        bind(EVENT, ["12/09/2026", "14:00"])
+    with pytest.raises(CommandSyntaxError, match="TIME must be a 24-hour time"):
+        bind(EVENT, ["2026-12-09", "2pm"])
+    with pytest.raises(CommandSyntaxError, match="TIME must be a 24-hour time"):
+        bind(EVENT, ["2026-12-09", "14:60"])
