@@ -14,6 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from workstation.commands.context import CommandContext
 from workstation.commands.grammar import CommandError
+from workstation.commands.plan_text import (
+    CANDIDATE_HEADERS,
+    UNLIMITED,
+    candidate_cells,
+    dollars,
+    net_price,
+)
 from workstation.commands.result import CommandResult, Table
 from workstation.domain.event_calendar import CalendarEvent
 from workstation.domain.strategies import OptionLeg, StockLeg, strike_text
@@ -27,7 +34,6 @@ from workstation.services.plans import GuardrailBlocked
 if TYPE_CHECKING:
     from workstation.config.settings import WorkspaceSettings
 
-UNLIMITED = "unlimited"
 TOP = 10
 
 
@@ -144,11 +150,6 @@ async def plans_command(ctx: CommandContext, values: dict[str, Any]) -> CommandR
     return CommandResult(f"Saved plans ({len(saved)})", table=Table(headers, rows), data=data)
 
 
-def money(value: float) -> str:
-    """Dollars with separators; "unlimited" for infinity."""
-    return UNLIMITED if math.isinf(value) else f"${value:,.0f}"
-
-
 def number(value: float) -> float | str | None:
     """A JSON-safe number: "unlimited" for infinity, None for NaN."""
     if math.isinf(value):
@@ -156,51 +157,10 @@ def number(value: float) -> float | str | None:
     return None if math.isnan(value) else value
 
 
-def price_text(mid: float) -> str:
-    """Net price per share as traders say it: ``1.32 cr`` or ``2.45 db``."""
-    return f"{abs(mid):.2f} {'cr' if mid < 0 else 'db'}"
-
-
 def candidates_table(plan: TradePlan, top: int) -> Table:
     """The ranked candidates, one row each."""
-    rows = []
-    for rank, c in enumerate(plan.candidates[:top], start=1):
-        m = c.metrics
-        rows.append(
-            (
-                str(rank),
-                c.label,
-                price_text(c.mid),
-                money(m.profile.max_profit),
-                money(m.profile.max_loss),
-                " / ".join(f"{b:,.2f}" for b in m.profile.breakevens) or "—",
-                f"{m.pop:.0%}",
-                f"{m.expected_value:+,.0f}",
-                f"{c.score.total:.0f}",
-                _status(c),
-            )
-        )
-    headers = (
-        "#",
-        "Trade",
-        "Mid/sh",
-        "Max profit $",
-        "Max loss $",
-        "Breakeven",
-        "POP",
-        "EV $",
-        "Score",
-        "Guardrails",
-    )
-    return Table(headers, tuple(rows))
-
-
-def _status(c: Candidate) -> str:
-    if c.blocked:
-        return "BLOCKED"
-    severities = {f.severity.value for f in c.verdict.findings}
-    status = "warn" if "warn" in severities else ("note" if severities else "clear")
-    return f"{status} (defensive)" if c.defensive else status
+    rows = tuple(candidate_cells(i, c) for i, c in enumerate(plan.candidates[:top], start=1))
+    return Table(CANDIDATE_HEADERS, rows)
 
 
 def recommendation_lines(plan: TradePlan, size: PositionSize | None) -> list[str]:
@@ -210,13 +170,13 @@ def recommendation_lines(plan: TradePlan, size: PositionSize | None) -> list[str
         return ["No trade passes the guardrails; blocked trades need an override reason."]
     m = best.metrics
     lines = [
-        f"Recommended: {best.label} at {price_text(best.mid)} "
-        f"(natural {price_text(best.natural)}), max profit {money(m.profile.max_profit)}, "
-        f"max loss {money(m.profile.max_loss)}, POP {m.pop:.0%} "
+        f"Recommended: {best.label} at {net_price(best.mid)} "
+        f"(natural {net_price(best.natural)}), max profit {dollars(m.profile.max_profit)}, "
+        f"max loss {dollars(m.profile.max_loss)}, POP {m.pop:.0%} "
         f"(delta proxy {m.pop_delta_proxy:.0%})",
         *(f"  because {note}" for note in best.notes),
         f"  {best.score.explain(plan.rules.weights)}",
-        f"  buying power {money(m.buying_power.amount)} (estimate: {m.buying_power.method})",
+        f"  buying power {dollars(m.buying_power.amount)} (estimate: {m.buying_power.method})",
     ]
     lines += [f"  {f.severity.value}: {f.message}" for f in best.verdict.findings]
     if size is not None:

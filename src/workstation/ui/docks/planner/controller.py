@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QFileDialog
 from workstation.commands.context import CommandContext
 from workstation.commands.grammar import CommandError
 from workstation.commands.plan_report import size_for
+from workstation.commands.plan_text import dollars, net_price
 from workstation.domain.occ import OptionRight
 from workstation.domain.strategies import Strategy
 from workstation.engines import planner as p
@@ -34,7 +35,7 @@ from workstation.engines.strategies import templates as t
 from workstation.reports.orders import FORMATS, export_order, option_roots
 from workstation.services.planner import PlanResult, Workbench
 from workstation.services.plans import GuardrailBlocked
-from workstation.ui.docks.planner.models import CandidatesModel, LegsModel, money, net_price
+from workstation.ui.docks.planner.models import CandidatesModel, LegsModel
 from workstation.ui.docks.planner.view import PlannerPanel
 from workstation.ui.docks.planner.why import why_html
 
@@ -358,8 +359,8 @@ def _numbers(c: Candidate) -> str:
     be = " / ".join(f"{b:,.2f}" for b in m.profile.breakevens) or "none"
     return (
         f"Net {net_price(c.mid)} (natural {net_price(c.natural)}) · max profit "
-        f"{money(m.profile.max_profit)} · max loss {money(m.profile.max_loss)} · BE {be} · "
+        f"{dollars(m.profile.max_profit)} · max loss {dollars(m.profile.max_loss)} · BE {be} · "
         f"POP {m.pop:.0%} (Δ proxy {m.pop_delta_proxy:.0%}) · EV {m.expected_value:+,.0f} · "
         f"Δ {g.delta:+.1f} sh · Θ {g.theta:+.2f}/day · vega {g.vega:+.2f} · "
-        f"buying power {money(m.buying_power.amount)} (est.)"
+        f"buying power {dollars(m.buying_power.amount)} (est.)"
     )

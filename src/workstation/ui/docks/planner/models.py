@@ -7,11 +7,11 @@ per reset and cached.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from workstation.commands.plan_text import CANDIDATE_HEADERS, candidate_cells
 from workstation.domain.strategies import OptionLeg, Strategy, strike_text
 from workstation.ui.theme import colors
 
@@ -21,39 +21,6 @@ if TYPE_CHECKING:  # the planner engines load with the controller, after first p
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-
-def money(value: float) -> str:
-    """Whole dollars, or "unlimited"."""
-    return "unlimited" if math.isinf(value) else f"{value:,.0f}"
-
-
-def net_price(mid: float) -> str:
-    """Net per share: ``1.32 cr`` / ``2.45 db``."""
-    return f"{abs(mid):.2f} {'cr' if mid < 0 else 'db'}"
-
-
-def guardrail_status(c: Candidate) -> str:
-    """BLOCKED, warn, note or clear (and defensive)."""
-    if c.blocked:
-        return "BLOCKED"
-    severities = {f.severity.value for f in c.verdict.findings}
-    status = "warn" if "warn" in severities else ("note" if severities else "clear")
-    return f"{status} · defensive" if c.defensive else status
-
-
-CANDIDATE_HEADERS = (
-    "#",
-    "Trade",
-    "Mid/sh",
-    "Max profit $",
-    "Max loss $",
-    "Breakeven",
-    "POP",
-    "EV $",
-    "Score",
-    "Guardrails",
-)
 
 
 class CandidatesModel(QAbstractTableModel):
@@ -68,7 +35,7 @@ class CandidatesModel(QAbstractTableModel):
         """Show a new ranked list."""
         self.beginResetModel()
         self.candidates = list(candidates)
-        self._text = [_candidate_row(i, c) for i, c in enumerate(self.candidates, start=1)]
+        self._text = [candidate_cells(i, c) for i, c in enumerate(self.candidates, start=1)]
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
@@ -100,22 +67,6 @@ class CandidatesModel(QAbstractTableModel):
                 return colors().negative
             return colors().muted if c.defensive else None
         return None
-
-
-def _candidate_row(rank: int, c: Candidate) -> tuple[str, ...]:
-    m = c.metrics
-    return (
-        str(rank),
-        c.label,
-        net_price(c.mid),
-        money(m.profile.max_profit),
-        money(m.profile.max_loss),
-        " / ".join(f"{b:,.2f}" for b in m.profile.breakevens) or "—",
-        f"{m.pop:.0%}",
-        f"{m.expected_value:+,.0f}",
-        f"{c.score.total:.0f}",
-        guardrail_status(c),
-    )
 
 
 LEG_HEADERS = ("Action", "Qty", "Type", "Strike", "Expiry", "Price/sh", "IV")
