@@ -43,6 +43,7 @@ from workstation.services.maintenance import Maintenance
 from workstation.services.market_data import MarketDataService
 from workstation.services.planner import PlannerService
 from workstation.services.plans import PlanBook
+from workstation.services.settings import SettingsService
 from workstation.storage.bars import BarStore
 from workstation.storage.database import Database
 from workstation.storage.event_calendar import (
@@ -212,7 +213,9 @@ def _wire(
         planner,
         PlanBook(PlanStore(db), clock, run),
         events,
+        SettingsService(SettingsStore(db), settings, run),
     )
+    _apply_settings_live(context, planner)
     backfill = HistoryBackfill(
         provider, BarStore(db), IvHistoryStore(db), SyncLog(db, clock=clock), calendar
     )
@@ -230,6 +233,18 @@ def _wire(
         maintenance,
         backfill,
     )
+
+
+def _apply_settings_live(context: CommandContext, planner: PlannerService) -> None:
+    """Changed planner, guardrail and sizing settings take effect at once."""
+
+    def apply(settings: WorkspaceSettings) -> None:
+        context.settings = settings
+        planner.rules = planner_rules(settings)
+        planner.policy = guardrail_policy(settings)
+
+    assert context.settings_service is not None
+    context.settings_service.on_change(apply)
 
 
 def planner_rules(settings: WorkspaceSettings) -> PlannerRules:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workstation.commands import calendar, general, market, planning, sizing
+from workstation.commands import calendar, general, market, planning, settings, sizing
 from workstation.commands.registry import CommandRegistry
 
-COMMAND_MODULES = (general, market, planning, sizing, calendar)
+COMMAND_MODULES = (general, market, planning, sizing, calendar, settings)
 
 
 def default_registry() -> CommandRegistry:

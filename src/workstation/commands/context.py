@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from workstation.services.market_data import MarketDataService
     from workstation.services.planner import PlannerService
     from workstation.services.plans import PlanBook
+    from workstation.services.settings import SettingsService
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +46,4 @@ class CommandContext:
     planner: PlannerService | None = None
     plans: PlanBook | None = None
     events: EventCalendarService | None = None
+    settings_service: SettingsService | None = None
