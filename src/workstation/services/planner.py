@@ -13,18 +13,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from workstation.domain.event_calendar import CalendarEvent
+from workstation.domain.occ import OptionRight
 from workstation.engines.guardrails import DEFAULT_POLICY, GuardrailPolicy
 from workstation.engines.planner import (
     Bias,
     PlannerRules,
     PlanningMarket,
     TradePlan,
+    contract_plan,
     expirations_needed,
     plan_trade,
 )
 from workstation.engines.sessions import EXCHANGE_TZ, TradingCalendar
 from workstation.services.blocking import BlockingRunner
 from workstation.services.chain_service import ChainService
+from workstation.services.chain_view import ChainView
 from workstation.services.event_calendar import EventCalendarService
 from workstation.services.planning_market import planning_market, trend_evidence
 from workstation.storage.bars import BarStore
@@ -100,15 +103,11 @@ class PlannerService:
             if needed
             else overview
         )
-        trend = await self._run(
-            trend_evidence, self._bars, self._calendar, view.underlying, view.spot, view.as_of
-        )
-        market = planning_market(view, self._calendar, trend)
+        bench = await self._bench(view, events, problem)
         plan = await asyncio.to_thread(
-            plan_trade, market, bias, dte, self.rules, events, self.policy
+            plan_trade, bench.market, bias, dte, self.rules, events, self.policy
         )
-        notes = () if problem is None else (problem,)
-        return PlanResult(plan, Workbench(market, tuple(events), notes))
+        return PlanResult(plan, bench)
 
     async def workbench(self, symbol: str, expiries: Collection[date] = ()) -> Workbench:
         """Return the market with ``expiries`` (default: every one within 120 days) in detail."""
@@ -121,6 +120,25 @@ class PlannerService:
         today = view.as_of.astimezone(EXCHANGE_TZ).date()
         horizon = max(days) + timedelta(days=EVENT_MARGIN_DAYS)
         events, problem = await self._events.events_for(view.underlying, today, horizon)
+        return await self._bench(view, events, problem)
+
+    async def open_contract(
+        self, symbol: str, expiry: date, strike: float, is_call: bool, vertical: bool
+    ) -> PlanResult:
+        """A one-trade plan from a chain contract (a long option, or a debit vertical)."""
+        bench = await self.workbench(symbol)
+        if bench.market.expiry(expiry) is None:  # further out than the workbench's window
+            bench = await self.workbench(symbol, [expiry])
+        right = OptionRight.CALL if is_call else OptionRight.PUT
+        plan = contract_plan(
+            bench.market, right, expiry, strike, vertical, self.rules, bench.events, self.policy
+        )
+        return PlanResult(plan, bench)
+
+    async def _bench(
+        self, view: ChainView, events: list[CalendarEvent], problem: str | None
+    ) -> Workbench:
+        """The planner's market for an analysed chain, with trend evidence from stored bars."""
         trend = await self._run(
             trend_evidence, self._bars, self._calendar, view.underlying, view.spot, view.as_of
         )

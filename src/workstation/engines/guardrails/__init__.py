@@ -11,7 +11,7 @@ from workstation.engines.guardrails.decision import (
     GuardrailDecision,
     override,
 )
-from workstation.engines.guardrails.findings import Finding
+from workstation.engines.guardrails.findings import Finding, concerns
 from workstation.engines.guardrails.policy import (
     DEFAULT_POLICY,
     Bias,
@@ -47,6 +47,7 @@ __all__ = [
     "Severity",
     "bias_of",
     "check_trade",
+    "concerns",
     "et_label",
     "event_label",
     "event_session",

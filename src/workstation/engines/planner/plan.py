@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from workstation.domain.event_calendar import CalendarEvent
+from workstation.domain.occ import OptionRight
 from workstation.domain.strategies import Strategy, StrategyKind, strike_text
 from workstation.engines.guardrails import (
     DEFAULT_POLICY,
@@ -25,10 +26,12 @@ from workstation.engines.guardrails import (
     GuardrailVerdict,
     QuietWindow,
     check_trade,
+    concerns,
+    events_in_window,
     macro_quiet,
 )
 from workstation.engines.planner import candidates as build
-from workstation.engines.planner.candidates import Draft, Family, Rejection
+from workstation.engines.planner.candidates import Draft, Family, Rejection, draft_of
 from workstation.engines.planner.decision import Decision, decide
 from workstation.engines.planner.liquidity import liquidity_problem, liquidity_score, trade_prices
 from workstation.engines.planner.market import Bias, ExpiryQuotes, PlanningMarket
@@ -36,13 +39,7 @@ from workstation.engines.planner.rules import PlannerRules
 from workstation.engines.planner.scoring import Score, score
 from workstation.engines.pricing.expiry import expiry_instant
 from workstation.engines.sessions import TradingCalendar
-from workstation.engines.strategies import StrategyMetrics, analyze
-
-CREDIT_BY_BIAS = {
-    Bias.BULL: StrategyKind.BULL_PUT_CREDIT,
-    Bias.BEAR: StrategyKind.BEAR_CALL_CREDIT,
-    Bias.NEUTRAL: StrategyKind.SHORT_STRANGLE,  # the neutral structure guardrails block
-}
+from workstation.engines.strategies import StrategyMetrics, analyze, templates
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +134,11 @@ def plan_trade(
         decision,
         tuple(ranked),
         tuple(rejected + more_rejected),
-        tuple(e for e in events if market.as_of <= e.at <= window_end and _concerns(market, e)),
+        tuple(
+            e
+            for e in events_in_window(events, market.as_of, window_end)
+            if concerns(e, market.underlying, policy)
+        ),
         macro_quiet(market.as_of, events, market.calendar, policy),
         rules,
     )
@@ -257,6 +258,58 @@ def guard(
     )
 
 
+def contract_plan(
+    market: PlanningMarket,
+    right: OptionRight,
+    expiry: date,
+    strike: float,
+    vertical: bool,
+    rules: PlannerRules,
+    events: Iterable[CalendarEvent] = (),
+    policy: GuardrailPolicy = DEFAULT_POLICY,
+) -> TradePlan:
+    """A one-trade plan from a chain contract: the long option, or (``vertical``) a debit
+    vertical to the nearest strike at least the widest rule-table width further out.
+
+    Calls read bullish, puts bearish. Raise ValueError saying why the trade cannot be built.
+    """
+    front = market.expiry(expiry)
+    if front is None:
+        raise ValueError(f"{expiry} is not an analysed expiration of {market.underlying}")
+    strategy = _contract_trade(market, rules, right, front, strike, vertical)
+    bias = Bias.BULL if right is OptionRight.CALL else Bias.BEAR
+    decision = decide(market, bias, front.dte, rules, [front])
+    events = tuple(events)
+    found = assess(
+        market, draft_of(strategy, ("opened from the chain",)), rules, decision, events, policy
+    )
+    if isinstance(found, Rejection):
+        raise ValueError(found.reason)
+    return TradePlan(
+        market.underlying, bias, front.dte, market.as_of, market.spot, decision,
+        (found,), (), events, None, rules,
+    )  # fmt: skip
+
+
+def _contract_trade(
+    market: PlanningMarket,
+    rules: PlannerRules,
+    right: OptionRight,
+    e: ExpiryQuotes,
+    strike: float,
+    vertical: bool,
+) -> Strategy:
+    if not vertical:
+        return templates.long_option(market.underlying, market.quote, right, e.expiry, strike)
+    width = max(rules.widths_for(market.spot))
+    outward = 1 if right is OptionRight.CALL else -1
+    beyond = [float(k) for k in e.strikes if outward * (k - strike) >= width - 1e-9]
+    if not beyond:
+        raise ValueError(f"no strike {width:g} or more beyond {strike:g} for a vertical")
+    short = min(beyond, key=lambda k: abs(k - strike))
+    return templates.vertical(market.underlying, market.quote, right, e.expiry, strike, short)
+
+
 # ------------------------------------------------------------------ internals
 def _structures(
     market: PlanningMarket, e: ExpiryQuotes, bias: Bias, rules: PlannerRules
@@ -270,10 +323,6 @@ def _structures(
     yield from build.credit_verticals(market, e, bias, rules)
     yield from build.debit_verticals(market, e, bias, rules)
     yield from build.long_options(market, e, bias, rules)
-
-
-def _concerns(market: PlanningMarket, event: CalendarEvent) -> bool:
-    return event.symbol is None or event.symbol == market.underlying
 
 
 @dataclass(frozen=True, slots=True)

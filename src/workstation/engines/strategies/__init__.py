@@ -16,7 +16,6 @@ from workstation.engines.strategies.payoff import (
     horizon,
     horizon_pnl,
     pnl_at,
-    price_grid,
     years_to_front,
 )
 from workstation.engines.strategies.probability import (
@@ -49,7 +48,6 @@ __all__ = [
     "payoff_profile",
     "pnl_at",
     "position_greeks",
-    "price_grid",
     "prob_above",
     "probability_in",
     "touch_probability",

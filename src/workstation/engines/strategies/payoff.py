@@ -87,16 +87,6 @@ def horizon_pnl(legs: LegArrays, market: MarketContext, prices: npt.ArrayLike) -
     return pnl_at(legs, market, prices, horizon(legs, market))
 
 
-def price_grid(
-    market: MarketContext, years: float, points: int = 401, width: float = 4.0
-) -> FloatArray:
-    """Return ``points`` prices spanning spot ± ``width`` standard deviations (log-spaced)."""
-    sd = market.sigma * np.sqrt(max(years, 1.0 / 365.0))
-    z = np.linspace(-width, width, points)
-    grid: FloatArray = market.spot * np.exp(z * sd)
-    return grid
-
-
 def _option_premium(legs: LegArrays) -> float:
     """Dollars paid (+) or received (-) for the option legs alone."""
     return float(legs.price @ legs.units) if legs.count else 0.0

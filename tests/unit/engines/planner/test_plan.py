@@ -16,6 +16,7 @@ from tests.unit.engines.planner.market import (
     widen,
 )
 from workstation.domain.event_calendar import CalendarEvent, EventKind, EventStatus
+from workstation.domain.occ import OptionRight
 from workstation.domain.strategies import StrategyKind
 from workstation.engines.guardrails import DEFAULT_POLICY
 from workstation.engines.planner import (
@@ -24,6 +25,7 @@ from workstation.engines.planner import (
     PlannerRules,
     Regime,
     TrendEvidence,
+    contract_plan,
     expirations_needed,
     plan_trade,
     primary_expirations,
@@ -168,3 +170,21 @@ def test_strike_notes_quote_the_expected_move_arithmetic():
     assert "S·IV·√(days/365)" in note
     assert "ATM IV 30.0%" in note
     assert math.isfinite(plan.recommended.score.total)
+
+
+def test_a_chain_contract_becomes_a_one_trade_plan():
+    market = planning_market(Regime.LOW)
+    call = contract_plan(market, OptionRight.CALL, date(2026, 12, 18), 100.0, False, EASY_CREDIT)
+    assert call.bias is Bias.BULL
+    assert [c.strategy.kind for c in call.candidates] == [StrategyKind.LONG_CALL]
+    put = contract_plan(market, OptionRight.PUT, date(2026, 12, 18), 100.0, True, EASY_CREDIT)
+    (spread,) = put.candidates
+    assert spread.strategy.kind is StrategyKind.BEAR_PUT_DEBIT
+    assert [float(leg.strike) for leg in spread.strategy.option_legs] == [
+        100.0,
+        95.0,
+    ]  # widest width for a $100 stock: 5
+    with pytest.raises(ValueError, match="not an analysed expiration"):
+        contract_plan(market, OptionRight.PUT, date(2026, 12, 19), 100.0, False, EASY_CREDIT)
+    with pytest.raises(ValueError, match="no strike 5 or more beyond 60"):
+        contract_plan(market, OptionRight.PUT, date(2026, 12, 18), 60.0, True, EASY_CREDIT)

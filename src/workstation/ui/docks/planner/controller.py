@@ -24,14 +24,12 @@ from workstation.commands.context import CommandContext
 from workstation.commands.grammar import CommandError
 from workstation.commands.plan_report import size_for
 from workstation.commands.plan_text import dollars, net_price
-from workstation.domain.occ import OptionRight
 from workstation.domain.strategies import Strategy
 from workstation.engines import planner as p
 from workstation.engines.guardrails import event_label
 from workstation.engines.planner import Bias, Candidate, TradePlan
 from workstation.engines.sizing import PositionSize
 from workstation.engines.strategies import payoff_curves
-from workstation.engines.strategies import templates as t
 from workstation.reports.orders import FORMATS, export_order, option_roots
 from workstation.services.planner import PlanResult, Workbench
 from workstation.services.plans import GuardrailBlocked
@@ -215,25 +213,7 @@ class PlannerController(QObject):
         planner = self.context.planner
         if planner is None:
             raise RuntimeError("the planner is not available in this workspace")
-        bench = await planner.workbench(symbol)
-        if bench.market.expiry(expiry) is None:
-            bench = await planner.workbench(symbol, [expiry])
-        market = bench.market
-        right = OptionRight.CALL if is_call else OptionRight.PUT
-        strategy = _opened(market, planner.rules, right, expiry, strike, vertical)
-        front = market.expiry(expiry)
-        assert front is not None
-        bias = Bias.BULL if is_call else Bias.BEAR
-        decision = p.decide(market, bias, front.dte, planner.rules, [front])
-        draft = p.draft_of(strategy, ("opened from the chain",))
-        found = p.assess(market, draft, planner.rules, decision, bench.events, planner.policy)
-        if isinstance(found, p.Rejection):
-            raise ValueError(found.reason)
-        plan = TradePlan(
-            market.underlying, bias, front.dte, market.as_of, market.spot, decision,
-            (found,), (), bench.events, None, planner.rules,
-        )  # fmt: skip
-        self.show_result(PlanResult(plan, bench))
+        self.show_result(await planner.open_contract(symbol, expiry, strike, is_call, vertical))
 
     # ------------------------------------------------------------------ save and export
     def save(self, reason: str, quantity: int) -> None:
@@ -321,27 +301,6 @@ class PlannerController(QObject):
         exc = task.exception()
         if exc is not None:
             self.view.status.setText(str(exc) or type(exc).__name__)
-
-
-def _opened(
-    market: p.PlanningMarket,
-    rules: p.PlannerRules,
-    right: OptionRight,
-    expiry: date,
-    strike: float,
-    vertical: bool,
-) -> Strategy:
-    if not vertical:
-        return t.long_option(market.underlying, market.quote, right, expiry, strike)
-    e = market.expiry(expiry)
-    assert e is not None
-    width = max(rules.widths_for(market.spot))
-    outward = 1 if right is OptionRight.CALL else -1
-    listed = [float(k) for k in e.strikes if outward * (k - strike) >= width - 1e-9]
-    if not listed:
-        raise ValueError(f"no strike {width:g} beyond {strike:g} for a vertical")
-    short = min(listed, key=lambda k: abs(k - strike))
-    return t.vertical(market.underlying, market.quote, right, expiry, strike, short)
 
 
 def _size_line(size: PositionSize) -> str:
