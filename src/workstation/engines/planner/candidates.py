@@ -62,24 +62,18 @@ def draft_of(strategy: Strategy, notes: tuple[str, ...] = ()) -> Draft:
 
 
 # ------------------------------------------------------------------ strike helpers
-def _strikes_with_quotes(e: ExpiryQuotes, right: OptionRight) -> np.ndarray:
-    side = e.side(right)
-    quoted = np.isfinite(side.mid) & (side.ask > 0)
-    return e.strikes[quoted]
-
-
 def _highest_at_or_below(e: ExpiryQuotes, right: OptionRight, level: float, n: int) -> list[float]:
-    listed = _strikes_with_quotes(e, right)
+    listed = e.quoted_strikes(right)
     return [float(k) for k in listed[listed <= level][::-1][:n]]
 
 
 def _lowest_at_or_above(e: ExpiryQuotes, right: OptionRight, level: float, n: int) -> list[float]:
-    listed = _strikes_with_quotes(e, right)
+    listed = e.quoted_strikes(right)
     return [float(k) for k in listed[listed >= level][:n]]
 
 
 def _nearest(e: ExpiryQuotes, right: OptionRight, level: float) -> float | None:
-    listed = _strikes_with_quotes(e, right)
+    listed = e.quoted_strikes(right)
     return None if listed.size == 0 else float(listed[np.argmin(np.abs(listed - level))])
 
 
@@ -162,7 +156,7 @@ def _wings(
 ) -> list[float]:
     """Listed strikes beyond ``short`` (outward -1: below, +1: above) at a distance within the
     rule table's widths: the narrowest and the widest such spread."""
-    listed = _strikes_with_quotes(e, right)
+    listed = e.quoted_strikes(right)
     distance = (listed - short) * outward
     fits = listed[(distance >= min(widths) - 1e-9) & (distance <= max(widths) + 1e-9)]
     if fits.size == 0:
@@ -181,7 +175,7 @@ def _credit_frontier(
 ) -> str | None:
     """Say where the credit minimum is first met, moving the short strike toward the money."""
     outward = -1 if right is PUT else 1
-    listed = _strikes_with_quotes(e, right)
+    listed = e.quoted_strikes(right)
     between = listed[(listed - market.spot) * outward > 0]
     for short in sorted(between.tolist(), key=lambda k: -abs(k - market.spot)):
         wings = _wings(e, right, short, rules.widths_for(market.spot), outward)

@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
-import numpy.typing as npt
 
 from workstation.domain.occ import OptionRight
 from workstation.domain.strategies import Leg, OptionLeg, Strategy, StrategyError, strike_text
@@ -65,17 +64,9 @@ def _expiry(market: PlanningMarket, day: date) -> ExpiryQuotes:
     return found
 
 
-def _listed(market: PlanningMarket, leg: OptionLeg) -> npt.NDArray[np.float64]:
-    """Quoted strikes of ``leg``'s right on its expiration, ascending."""
-    e = _expiry(market, leg.expiry)
-    side = e.side(leg.right)
-    listed: npt.NDArray[np.float64] = e.strikes[np.isfinite(side.mid) & (side.ask > 0)]
-    return listed
-
-
 def _step(market: PlanningMarket, leg: OptionLeg, steps: int) -> Decimal:
     """Return the listed strike ``steps`` away from ``leg``'s (+: higher)."""
-    listed = _listed(market, leg)
+    listed = _expiry(market, leg.expiry).quoted_strikes(leg.right)
     here = int(np.searchsorted(listed, float(leg.strike) - 1e-9))
     if here >= listed.size or abs(listed[here] - float(leg.strike)) > 1e-6:
         here = int(np.argmin(np.abs(listed - float(leg.strike))))

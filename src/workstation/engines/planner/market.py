@@ -76,6 +76,12 @@ class ExpiryQuotes:
         """Return the calls or the puts."""
         return self.calls if right is OptionRight.CALL else self.puts
 
+    def quoted_strikes(self, right: OptionRight) -> FloatArray:
+        """Strikes (ascending) where ``right`` has a two-sided quote with an offer."""
+        side = self.side(right)
+        quoted: FloatArray = self.strikes[np.isfinite(side.mid) & (side.ask > 0)]
+        return quoted
+
     def index(self, strike: float) -> int | None:
         """Return the row of ``strike`` (None when it is not listed)."""
         i = int(np.searchsorted(self.strikes, strike - 1e-6))
