@@ -79,7 +79,7 @@ class Candidate:
         """Short name, e.g. ``bull put credit spread 480/475 Dec 18``."""
         legs = self.strategy.option_legs
         strikes = "/".join(strike_text(leg.strike) for leg in legs)
-        days = sorted({f"{leg.expiry:%b %d}" for leg in legs})
+        days = [f"{day:%b %d}" for day in sorted({leg.expiry for leg in legs})]
         return f"{self.strategy.kind} {strikes} {'/'.join(days)}"
 
 

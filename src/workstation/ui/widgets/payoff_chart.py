@@ -152,12 +152,13 @@ class PayoffChart(QWidget):
             QRectF(spot + 4, plot.top(), 120, 14), Qt.AlignmentFlag.AlignLeft, f"{c.spot:,.2f}"
         )
         painter.setPen(QPen(palette.stale, 1.0))
-        for be in c.breakevens:
+        for i, be in enumerate(c.breakevens):
             x = self._point(be, 0.0).x()
             if plot.left() <= x <= plot.right():
-                painter.drawLine(QPointF(x, plot.bottom() - 8), QPointF(x, plot.bottom()))
+                lift = 14.0 * (i % 2)  # neighbouring labels on alternate rows
+                painter.drawLine(QPointF(x, plot.bottom() - 8 - lift), QPointF(x, plot.bottom()))
                 painter.drawText(
-                    QRectF(x - 40, plot.bottom() - 24, 80, 14),
+                    QRectF(x - 40, plot.bottom() - 24 - lift, 80, 14),
                     Qt.AlignmentFlag.AlignHCenter,
                     f"BE {be:,.2f}",
                 )

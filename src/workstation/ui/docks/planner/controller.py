@@ -26,7 +26,7 @@ from workstation.commands.plan_report import size_for
 from workstation.commands.plan_text import dollars, net_price
 from workstation.domain.strategies import Strategy
 from workstation.engines import planner as p
-from workstation.engines.guardrails import event_label
+from workstation.engines.guardrails import Severity, event_label
 from workstation.engines.planner import Bias, Candidate, TradePlan
 from workstation.engines.sizing import PositionSize
 from workstation.engines.strategies import payoff_curves
@@ -147,10 +147,15 @@ class PlannerController(QObject):
 
     def _show_guard(self, candidate: Candidate) -> None:
         findings = candidate.verdict.findings
+        serious = [f for f in findings if f.severity is not Severity.NOTE]
         lines = [
             f"<b>{f.severity.value.upper()}</b> {html.escape(event_label(f.event))}"
-            for f in findings
-        ] or ["Guardrails clear: no event in the window."]
+            for f in serious
+        ]
+        notes = len(findings) - len(serious)
+        if notes:  # notes (long premium through a release) stay short here; Why lists them
+            lines.append(f"{notes} release{'s' if notes > 1 else ''} in the window (see Why)")
+        lines = lines or ["Guardrails clear: no event in the window."]
         box = self.view.guard
         box.message.setText("<br>".join(lines))
         box.message.setToolTip("\n\n".join(f.message for f in findings))
