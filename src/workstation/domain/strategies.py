@@ -58,6 +58,7 @@ class StrategyKind(StrEnum):
     CASH_SECURED_PUT = "cash-secured put"
     CALL_RATIO_SPREAD = "call ratio spread"
     PUT_RATIO_SPREAD = "put ratio spread"
+    JADE_LIZARD = "jade lizard"  # short put + short call spread, credit > call width
     CUSTOM = "custom"
 
 

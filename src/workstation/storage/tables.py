@@ -32,6 +32,7 @@ from sqlalchemy import (
 from workstation.domain.accounts import AccountKind
 from workstation.domain.event_calendar import EventKind, EventStatus
 from workstation.domain.instruments import InstrumentKind
+from workstation.domain.transactions import TransactionKind, TransactionSource
 from workstation.storage.columns import DecimalText, UtcInstant
 
 NAMING_CONVENTION = {
@@ -254,3 +255,68 @@ plans = Table(
     ),
 )
 Index(None, plans.c.underlying, plans.c.created_at)
+
+transactions = Table(
+    "transactions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("broker", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("key", Text, nullable=False, comment="Broker transaction id, or fp:<content>#<n>"),
+    Column("content_key", Text, nullable=False, comment="Source-independent fingerprint"),
+    Column("kind", Text, nullable=False),
+    Column("sub_type", Text, nullable=False, server_default=""),
+    Column("executed_at", UtcInstant, nullable=False),
+    Column("sequence", Integer, nullable=False, server_default="0"),
+    Column("instrument", Text),
+    Column("symbol", Text, nullable=False, server_default=""),
+    Column("underlying", Text, nullable=False, server_default=""),
+    Column("expiry", Date),
+    Column("strike", DecimalText),
+    Column("option_right", Text),
+    Column("multiplier", DecimalText, nullable=False),
+    Column("deliverable", DecimalText),
+    Column("quantity", DecimalText, nullable=False, comment="Signed: + received, - delivered"),
+    Column("price", DecimalText, comment="Per share / unit"),
+    Column("value", DecimalText, nullable=False, comment="Signed cash before fees, credit +"),
+    Column("commission", DecimalText, nullable=False),
+    Column("clearing_fee", DecimalText, nullable=False),
+    Column("regulatory_fee", DecimalText, nullable=False),
+    Column("index_option_fee", DecimalText, nullable=False),
+    Column("effect", Text),
+    Column("order_id", Text, nullable=False, server_default=""),
+    Column("reverses_key", Text, nullable=False, server_default=""),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("currency", Text, nullable=False, server_default="USD"),
+    Column("source", Text, nullable=False),
+    Column("import_run", Integer, comment="sync_log id of the import or sync that wrote it"),
+    UniqueConstraint("broker", "account", "key"),
+    CheckConstraint(_one_of("kind", tuple(k.value for k in TransactionKind)), name="kind"),
+    CheckConstraint(_one_of("source", tuple(s.value for s in TransactionSource)), name="source"),
+    CheckConstraint("effect IS NULL OR effect IN ('open', 'close')", name="effect"),
+)
+Index(None, transactions.c.broker, transactions.c.account, transactions.c.content_key)
+Index(None, transactions.c.executed_at)
+
+strategy_overrides = Table(
+    "strategy_overrides",
+    metadata,
+    Column("kind", Text, nullable=False, comment="regroup, name or tags"),
+    Column("subject", Text, nullable=False, comment="Opening transaction key or group id"),
+    Column("value", Text, nullable=False, comment="Target group id, name, or JSON tag list"),
+    Column("updated_at", UtcInstant, nullable=False),
+    PrimaryKeyConstraint("kind", "subject"),
+    CheckConstraint(_one_of("kind", ("regroup", "name", "tags")), name="kind"),
+)
+
+balance_snapshots = Table(
+    "balance_snapshots",
+    metadata,
+    Column("broker", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("date", Date, nullable=False, comment="Trading day of the end-of-day snapshot"),
+    Column("net_liquidating_value", DecimalText, nullable=False, comment="Dollars"),
+    Column("cash_balance", DecimalText),
+    Column("source", Text, nullable=False, server_default=""),
+    PrimaryKeyConstraint("broker", "account", "date"),
+)

@@ -108,6 +108,36 @@ SAMPLE_ROWS: dict[str, Callable[[int], dict[str, Any]]] = {
         "quantity": 1,
         "guardrail_outcome": "clear",
     },
+    "transactions": lambda n: {
+        "id": 100 + n,
+        "broker": "tastytrade",
+        "account": "5WT1",
+        "key": f"fp:abc#{n + 1}",
+        "content_key": "abc",
+        "kind": "trade",
+        "executed_at": 1.0e9,
+        "symbol": "SPY",
+        "multiplier": "1",
+        "quantity": "10",
+        "value": "-5000",
+        "commission": "0",
+        "clearing_fee": "0",
+        "regulatory_fee": "0",
+        "index_option_fee": "0",
+        "source": "csv",
+    },
+    "strategy_overrides": lambda n: {
+        "kind": "name",
+        "subject": f"g{n}",
+        "value": "My condor",
+        "updated_at": 1.0e9,
+    },
+    "balance_snapshots": lambda n: {
+        "broker": "tastytrade",
+        "account": "5WT1",
+        "date": f"2026-01-{n + 1:02d}",
+        "net_liquidating_value": "50000",
+    },
 }
 
 

@@ -28,6 +28,7 @@ SHORT_PREMIUM_KINDS = frozenset(
         K.CASH_SECURED_PUT,
         K.CALL_RATIO_SPREAD,
         K.PUT_RATIO_SPREAD,
+        K.JADE_LIZARD,
     }
 )
 DEFINED_NEUTRAL_KINDS = frozenset({K.IRON_CONDOR, K.IRON_BUTTERFLY})
@@ -57,6 +58,7 @@ BULLISH_KINDS = frozenset(
         K.CASH_SECURED_PUT,
         K.CALL_RATIO_SPREAD,
         K.COVERED_CALL,
+        K.JADE_LIZARD,
     }
 )
 BEARISH_KINDS = frozenset(

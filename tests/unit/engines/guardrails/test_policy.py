@@ -27,6 +27,7 @@ def test_the_defaults_block_directional_credit_and_naked_short_premium():
         K.CASH_SECURED_PUT,
         K.CALL_RATIO_SPREAD,
         K.PUT_RATIO_SPREAD,
+        K.JADE_LIZARD,  # a naked short put with a call spread on top
     } == DEFAULT_POLICY.blocked
     assert {K.IRON_CONDOR, K.IRON_BUTTERFLY, K.COVERED_CALL} == DEFAULT_POLICY.warned
     assert DEFAULT_POLICY.macro_kinds == {EventKind.FOMC, EventKind.CPI, EventKind.JOBS}
