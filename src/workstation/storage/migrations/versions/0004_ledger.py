@@ -54,7 +54,6 @@ def upgrade() -> None:
 
 
 def _transactions() -> None:
-    text_default = {"server_default": "", "nullable": False}
     op.create_table(
         "transactions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -63,12 +62,12 @@ def _transactions() -> None:
         sa.Column("key", sa.Text(), nullable=False),
         sa.Column("content_key", sa.Text(), nullable=False),
         sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("sub_type", sa.Text(), **text_default),
+        sa.Column("sub_type", sa.Text(), server_default="", nullable=False),
         sa.Column("executed_at", sa.REAL(), nullable=False),
         sa.Column("sequence", sa.Integer(), server_default="0", nullable=False),
         sa.Column("instrument", sa.Text(), nullable=True),
-        sa.Column("symbol", sa.Text(), **text_default),
-        sa.Column("underlying", sa.Text(), **text_default),
+        sa.Column("symbol", sa.Text(), server_default="", nullable=False),
+        sa.Column("underlying", sa.Text(), server_default="", nullable=False),
         sa.Column("expiry", sa.Date(), nullable=True),
         sa.Column("strike", sa.Text(), nullable=True),
         sa.Column("option_right", sa.Text(), nullable=True),
@@ -82,9 +81,9 @@ def _transactions() -> None:
         sa.Column("regulatory_fee", sa.Text(), nullable=False),
         sa.Column("index_option_fee", sa.Text(), nullable=False),
         sa.Column("effect", sa.Text(), nullable=True),
-        sa.Column("order_id", sa.Text(), **text_default),
-        sa.Column("reverses_key", sa.Text(), **text_default),
-        sa.Column("description", sa.Text(), **text_default),
+        sa.Column("order_id", sa.Text(), server_default="", nullable=False),
+        sa.Column("reverses_key", sa.Text(), server_default="", nullable=False),
+        sa.Column("description", sa.Text(), server_default="", nullable=False),
         sa.Column("currency", sa.Text(), server_default="USD", nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("import_run", sa.Integer(), nullable=True),
