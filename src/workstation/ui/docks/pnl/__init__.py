@@ -1,0 +1,1 @@
+"""The P&L panel: summary, calendar, groupings, trades and the net-liquidity bridge."""

@@ -1,0 +1,26 @@
+"""Builds the P&L panel: models and view now; the controller feeds it ``LedgerView`` snapshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workstation.domain.pnl import LedgerView
+from workstation.ui.docks.pnl.view import PnlModels, PnlPanel
+
+
+@dataclass
+class PnlDock:
+    """The P&L panel's parts."""
+
+    models: PnlModels
+    view: PnlPanel
+
+    @classmethod
+    def create(cls) -> PnlDock:
+        """Build the empty view and its models."""
+        models = PnlModels.create()
+        return cls(models, PnlPanel(models))
+
+    def show_view(self, view: LedgerView) -> None:
+        """Show one ledger snapshot in every tab."""
+        self.view.show_view(view)
