@@ -1,0 +1,310 @@
+"""The lot book: applies position rows to open lots and records closing matches.
+
+A row first closes lots on the other side of the position (in the order the
+cost method says), then opens whatever is left as a new lot, so a position
+never holds long and short lots at once. The row's cash (value), fees and any
+folded option premium are shared between the lots it closes and the lot it
+opens in proportion to quantity, rounded to the cent, the last part taking
+the remainder: no cent is created or lost.
+
+Cash always comes from the row's ``value`` (the broker's number), never from
+price x quantity x multiplier, for every instrument. A closing match's gross
+is the closing cash of its part plus the opening cash of the lot it closes.
+For futures the broker reports realized P/L as the value and 0 on the opening
+fill, so a futures lot carries cost 0 and its close realizes the row's value.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from workstation.domain.lots import (
+    CloseReason,
+    ClosingMatch,
+    CostMethod,
+    Ledger,
+    LedgerProblem,
+    Lot,
+)
+from workstation.domain.transactions import ZERO, PositionEffect, Transaction
+from workstation.engines.ledger.book import (
+    CENT,
+    PRICE_STEP,
+    Book,
+    Contract,
+    OpenLot,
+    closing_match,
+    split_off,
+)
+from workstation.engines.ledger.methods import take
+
+# Option events that can only remove an option, never open one.
+_ZERO_PRICE_REASONS = frozenset(
+    {CloseReason.EXPIRATION, CloseReason.ASSIGNMENT, CloseReason.EXERCISE}
+)
+
+
+class LedgerBuilder:
+    """Rebuild state: books by (account, symbol), matches in close order, problems."""
+
+    def __init__(self, method: CostMethod) -> None:
+        self.method = method
+        self.books: dict[tuple[str, str], Book] = {}
+        self.matches: list[ClosingMatch] = []
+        self.problems: list[LedgerProblem] = []
+        # Rows left out of the result entirely, and rows the ledger applied in
+        # a rewritten form (cash in lieu tied to the fractional share it pays).
+        self.skipped: set[int] = set()
+        self.replaced: dict[int, Transaction] = {}
+        # Which end of a book closes first: 0 oldest (FIFO), -1 newest (LIFO);
+        # average cost pools the book first and takes the general path.
+        self._end: int | None = {CostMethod.FIFO: 0, CostMethod.LIFO: -1}.get(method)
+
+    def book(self, row: Transaction) -> Book:
+        """Return the book for the row's account and symbol, creating it on first use."""
+        key = (row.account, row.symbol)
+        book = self.books.get(key)
+        if book is None:
+            book = self.books[key] = Book(Contract.of(row))
+        return book
+
+    def problem(self, row: Transaction, text: str) -> None:
+        """Record that ``row`` could not be applied as written and what was done instead."""
+        self.problems.append(LedgerProblem(row.key, row.account, row.symbol, text))
+
+    def apply(
+        self,
+        row: Transaction,
+        reason: CloseReason = CloseReason.TRADE,
+        *,
+        closes_only: bool = False,
+        fold_option: bool = False,
+        fold: Decimal = ZERO,
+    ) -> Decimal:
+        """Apply one position row; return the gross it realized when ``fold_option``.
+
+        ``closes_only`` marks option events (expiration, assignment, exercise,
+        cash settlement) that remove a position and cannot open one.
+        ``fold_option`` marks each match's gross as folded (the option of an
+        assignment whose shares were found); ``fold`` is premium to fold into
+        the lots this row closes or opens (dollars).
+        """
+        book = self.books.get((row.account, row.symbol)) or self.book(row)
+        quantity = row.quantity
+        position = book.position
+        if not quantity:
+            return self._no_quantity(row)
+        if position and (position > 0) is not (quantity > 0):
+            folded = self._close_in_one_lot(row, book, reason, fold_option, fold)
+            if folded is None:
+                folded = self._close(row, book, quantity, reason, closes_only, fold_option, fold)
+            return folded
+        if closes_only:
+            return self._nothing_to_close(row, book, reason, fold_option)
+        if row.effect is PositionEffect.CLOSE:
+            self.problem(
+                row, f"marked closing but nothing was open; opened {quantity} as a new lot"
+            )
+        price = row.price
+        if price is None:
+            price = _unit_price(row.value, abs(quantity), book.contract)
+        value, contract = row.value, book.contract
+        lot = OpenLot(quantity, value, row.fees, fold, row.key, row.executed_at, price, contract)
+        book.lots.append(lot)
+        book.position = position + quantity
+        return ZERO
+
+    def open(
+        self,
+        row: Transaction,
+        book: Book,
+        quantity: Decimal,
+        cash: tuple[Decimal, Decimal, Decimal],
+    ) -> None:
+        """Open a lot of signed ``quantity`` from ``row``; ``cash`` is (value, fees, adjustment)."""
+        value, fees, adjustment = cash
+        price = row.price
+        if price is None:
+            price = _unit_price(value, abs(quantity), book.contract)
+        book.lots.append(
+            OpenLot(
+                quantity, value, fees, adjustment, row.key, row.executed_at, price, book.contract
+            )
+        )
+        book.position += quantity
+
+    def _close_in_one_lot(
+        self,
+        row: Transaction,
+        book: Book,
+        reason: CloseReason,
+        fold_option: bool,
+        fold: Decimal,
+    ) -> Decimal | None:
+        """Close the row against the next lot alone when it fits; None when it does not.
+
+        This is the common case and the hot path of a rebuild: no shares to
+        work out, one match.
+        """
+        end = self._end
+        if end is None:
+            return None
+        lots = book.lots
+        lot = lots[end]
+        whole = lot.quantity
+        part = -row.quantity
+        if part > whole if whole > 0 else part < whole:
+            return None
+        if part == whole:
+            lots.pop() if end else lots.popleft()
+            cost, fees, adjustment = lot.cost, lot.fees, lot.adjustment
+        else:
+            _, _, cost, fees, adjustment = split_off(lot, part)
+        book.position -= part
+        price = row.price
+        if price is None or reason is not CloseReason.TRADE:
+            price = self._close_price(row, book.contract, reason, abs(part))
+        gross = row.value + cost
+        c = lot.contract
+        self.matches.append(
+            ClosingMatch(
+                c.account,
+                c.symbol,
+                c.underlying,
+                c.instrument,
+                lot.open_key,
+                row.key,
+                lot.opened_at,
+                row.executed_at,
+                part,
+                lot.price,
+                price,
+                gross,
+                fees + row.fees,
+                reason,
+                gross if fold_option else ZERO,
+                adjustment + fold,
+            )
+        )
+        return gross if fold_option else ZERO
+
+    def _close(
+        self,
+        row: Transaction,
+        book: Book,
+        quantity: Decimal,
+        reason: CloseReason,
+        closes_only: bool,
+        fold_option: bool,
+        fold: Decimal,
+    ) -> Decimal:
+        size, held = abs(quantity), abs(book.position)
+        closing = min(size, held)
+        opens = size > held and not closes_only
+        if size > held:
+            self._over_close(row, held, size - held, opens)
+        pieces = take(book, closing, self.method)
+        book.position -= closing if book.position > 0 else -closing
+        close_price = self._close_price(row, book.contract, reason, size)
+        cash = _Shares(row.value, row.fees, fold, size if opens else closing)
+        folded = ZERO
+        last = len(pieces) - 1
+        for index, piece in enumerate(pieces):
+            part = cash.rest() if index == last and not opens else cash.part(abs(piece[1]))
+            match = closing_match(piece, row, close_price, part, reason, fold_option)
+            self.matches.append(match)
+            folded += match.folded
+        if opens:
+            remainder = size - held
+            self.open(row, book, remainder if quantity > 0 else -remainder, cash.rest())
+        return folded
+
+    def _over_close(self, row: Transaction, held: Decimal, excess: Decimal, opens: bool) -> None:
+        if not opens:
+            self.problem(row, f"removes {held + excess} but only {held} was open; ignored the rest")
+        elif row.effect is PositionEffect.CLOSE:
+            self.problem(
+                row,
+                f"closes {held + excess} but only {held} was open; opened {excess} the other way",
+            )
+
+    def _nothing_to_close(
+        self, row: Transaction, book: Book, reason: CloseReason, fold_option: bool
+    ) -> Decimal:
+        if not book.position:
+            self.problem(row, f"{row.kind} with nothing open; ignored")
+            self.skipped.add(id(row))
+            return ZERO
+        # An option event can only remove the position; a quantity signed the
+        # wrong way is a data problem, so say so and remove it anyway.
+        self.problem(row, f"{row.kind} quantity {row.quantity} has the position's sign; removed it")
+        return self._close(row, book, -row.quantity, reason, True, fold_option, ZERO)
+
+    def _no_quantity(self, row: Transaction) -> Decimal:
+        if row.value or row.fees:
+            self.problem(row, f"{row.kind} row with cash but no quantity; left out of the ledger")
+            self.skipped.add(id(row))
+        return ZERO
+
+    @staticmethod
+    def _close_price(
+        row: Transaction, contract: Contract, reason: CloseReason, size: Decimal
+    ) -> Decimal:
+        if reason in _ZERO_PRICE_REASONS and row.is_option:
+            return ZERO
+        if row.price is not None and reason is not CloseReason.CASH_SETTLEMENT:
+            return row.price
+        return _unit_price(row.value, size, contract)
+
+    def result(self, ordered: list[Transaction]) -> Ledger:
+        """Return the frozen ledger; ``ordered`` are the rows considered, in ledger order."""
+        books = sorted(self.books.items())
+        lots: list[Lot] = [lot.frozen() for _, book in books for lot in book.lots]
+        positions = {key: book.position for key, book in books if book.position}
+        return Ledger(
+            self.method,
+            tuple(lots),
+            tuple(self.matches),
+            positions,
+            tuple(self.problems),
+            self._applied(ordered),
+        )
+
+    def _applied(self, ordered: list[Transaction]) -> tuple[Transaction, ...]:
+        if not self.skipped and not self.replaced:
+            return tuple(ordered)
+        skipped, replaced = self.skipped, self.replaced
+        return tuple(replaced.get(id(row), row) for row in ordered if id(row) not in skipped)
+
+
+class _Shares:
+    """Shares out a row's (value, fees, fold) over parts of its quantity, to the cent."""
+
+    __slots__ = ("fees", "fold", "left", "value", "whole")
+
+    def __init__(self, value: Decimal, fees: Decimal, fold: Decimal, whole: Decimal) -> None:
+        self.value, self.fees, self.fold, self.whole = value, fees, fold, whole
+        self.left = [value, fees, fold]
+
+    def part(self, size: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+        """Return the pro-rata share for ``size`` units and keep the rest."""
+        whole, left = self.whole, self.left
+        value = (self.value * size / whole).quantize(CENT)
+        fees = (self.fees * size / whole).quantize(CENT) if self.fees else ZERO
+        fold = (self.fold * size / whole).quantize(CENT) if self.fold else ZERO
+        left[0] -= value
+        left[1] -= fees
+        left[2] -= fold
+        return value, fees, fold
+
+    def rest(self) -> tuple[Decimal, Decimal, Decimal]:
+        """Return what has not been shared out yet."""
+        value, fees, fold = self.left
+        return value, fees, fold
+
+
+def _unit_price(value: Decimal, size: Decimal, contract: Contract) -> Decimal:
+    """Return cash per unit (per share, per point) implied by ``value`` for ``size`` units."""
+    if not size:
+        return ZERO
+    return (abs(value) / (size * contract.multiplier)).quantize(PRICE_STEP)
