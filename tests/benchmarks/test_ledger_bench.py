@@ -19,7 +19,6 @@ import random
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -161,7 +160,7 @@ def best_of(runs: int, once: Callable[[], object]) -> float:
 
 def match_fields(ledger: Ledger) -> list[tuple[object, ...]]:
     """Return every match's field values, to rebuild the same objects in isolation."""
-    names = [field.name for field in fields(ClosingMatch)]
+    names = list(ClosingMatch._fields)
     return [tuple(getattr(match, name) for name in names) for match in ledger.matches]
 
 

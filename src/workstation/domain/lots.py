@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from workstation.domain.instruments import InstrumentKind
 from workstation.domain.occ import OptionRight
@@ -111,8 +112,7 @@ class Lot:
         return self.cost
 
 
-@dataclass(frozen=True, slots=True)
-class ClosingMatch:
+class ClosingMatch(NamedTuple):
     """One lot (or part of one) closed by one row.
 
     ``quantity`` is the signed quantity of the lot that closed: + when a long
@@ -126,6 +126,10 @@ class ClosingMatch:
     exercised option's own result). ``basis_adjustment`` is premium folded in
     from such an option that this close realizes under that convention; it is
     not part of ``gross``.
+
+    A NamedTuple rather than a frozen dataclass: a rebuild creates one per
+    close (73,000 for 100,000 fills) and a tuple is built about three times
+    faster, while staying immutable.
     """
 
     account: str
