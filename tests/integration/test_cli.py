@@ -129,4 +129,4 @@ def test_snapshot_of_one_panel_and_unknown_panel(workstation, tmp_path):
         "--demo", "--data-dir", folder, "snapshot", "--out", str(out), "--panel", "nope"
     )
     assert bad.returncode == 2
-    assert "no panel 'nope' (panels: chains, dashboard, planner)" in bad.stderr
+    assert "no panel 'nope' (panels: chains, dashboard, planner, pnl)" in bad.stderr

@@ -75,6 +75,7 @@ async def _run(invocation: Invocation, target: WorkspaceTarget) -> CommandResult
     )
     try:
         await runtime.ensure_history(run_in_thread)  # a new or stale workspace fills its history
+        await runtime.ensure_demo_account(run_in_thread)  # a new demo workspace gets its account
         return await invocation.spec.run(runtime.context, invocation.values)
     finally:
         await runtime.provider.aclose()

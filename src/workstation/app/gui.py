@@ -34,6 +34,7 @@ from workstation.config.paths import resources_dir
 from workstation.ui.docks.chains.panel import ChainDock
 from workstation.ui.docks.dashboard.panel import DashboardPanel
 from workstation.ui.docks.planner.panel import PlannerDock
+from workstation.ui.docks.pnl.panel import PnlDock
 from workstation.ui.layout_store import LayoutStore
 from workstation.ui.main_window import MainWindow
 from workstation.ui.theme import apply_theme
@@ -125,6 +126,9 @@ class Shell:
             "planner", "Planner", self.planner.view, area="right", shortcut="Ctrl+3"
         )
         self.window.tabifyDockWidget(chains, planner)
+        self.pnl = PnlDock.create()
+        pnl = self.window.add_panel("pnl", "P&&L", self.pnl.view, area="right", shortcut="Ctrl+4")
+        self.window.tabifyDockWidget(planner, pnl)
         chains.raise_()
         self.window.restore_layout()
         if size is not None:

@@ -12,9 +12,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from pydantic import ValidationError
 
+from workstation.adapters.csv import read_statement
+from workstation.adapters.marketdata.demo.account_history import DemoHistory, demo_account_history
 from workstation.adapters.marketdata.demo.provider import DemoMarketData
 from workstation.adapters.secrets.keyring_store import KeyringSecretStore
 from workstation.app.workspace import WorkspaceTarget
@@ -39,11 +42,15 @@ from workstation.services.event_calendar import EventCalendarService
 from workstation.services.events import EventBus
 from workstation.services.expected_move import ExpectedMoveService
 from workstation.services.history import HistoryBackfill
+from workstation.services.ledger import LedgerService
+from workstation.services.ledger_import import TransactionImport
+from workstation.services.ledger_marks import MarketMarks
 from workstation.services.maintenance import Maintenance
 from workstation.services.market_data import MarketDataService
 from workstation.services.planner import PlannerService
 from workstation.services.plans import PlanBook
 from workstation.services.settings import SettingsService
+from workstation.storage.balance_snapshots import BalanceSnapshotStore
 from workstation.storage.bars import BarStore
 from workstation.storage.database import Database
 from workstation.storage.event_calendar import (
@@ -56,7 +63,9 @@ from workstation.storage.iv_history import IvHistoryStore
 from workstation.storage.plans import PlanStore
 from workstation.storage.quotes import QuoteCache
 from workstation.storage.settings_store import SettingsStore
+from workstation.storage.strategy_overrides import StrategyOverrideStore
 from workstation.storage.sync_log import SyncLog
+from workstation.storage.transactions import TransactionStore
 from workstation.storage.workspace import WorkspaceStore, open_workspace_store
 
 log = logging.getLogger(__name__)
@@ -107,6 +116,31 @@ class Runtime:
         if not await run(self.backfill.is_current, self.clock.now()):
             await self.backfill_history(run)
 
+    async def ensure_demo_account(self, run: BlockingRunner) -> None:
+        """Give a new demo workspace its year of account history (once).
+
+        The history is written as a Tastytrade export into the workspace's
+        imports folder and imported through the same pipeline a real export
+        goes through.
+        """
+        importer = self.context.ledger_import
+        if self.target.kind != "demo" or importer is None:
+            return
+        if await run(TransactionStore(self.store.db).count) > 0:
+            return
+        history = await run(self._demo_history)
+        folder = self.target.folder / "imports"
+        path = folder / "demo-account-tastytrade.csv"
+        await run(_write_text, path, history.csv_text)
+        preview = await importer.preview(path, "tastytrade", history.account)
+        outcome = await importer.commit(preview)
+        log.info("demo account history: %d transactions imported", outcome.added)
+
+    def _demo_history(self) -> DemoHistory:
+        return demo_account_history(
+            self.provider.simulator, self.clock.now(), seed=self.settings.demo_seed
+        )
+
     def descriptions(self) -> dict[str, str]:
         """Long names of the followed symbols."""
         return {s: self.provider.description(s) for s in self.quote_symbols}
@@ -116,6 +150,11 @@ class Runtime:
         if not self.closed:
             self.closed = True
             self.store.close()
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="")
 
 
 def open_runtime(
@@ -214,6 +253,19 @@ def _wire(
         PlanBook(PlanStore(db), clock, run),
         events,
         SettingsService(SettingsStore(db), settings, run),
+        ledger_import=TransactionImport(
+            TransactionStore(db), SyncLog(db, clock=clock), read_statement, run
+        ),
+        ledger=LedgerService(
+            TransactionStore(db),
+            StrategyOverrideStore(db, clock),
+            BalanceSnapshotStore(db),
+            BarStore(db),
+            MarketMarks(market),
+            clock,
+            run,
+            rate=settings.risk_free_rate,
+        ),
     )
     _apply_settings_live(context, planner)
     backfill = HistoryBackfill(

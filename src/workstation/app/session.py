@@ -127,6 +127,7 @@ class Session:
             runtime.context.chains, self._spawn, runtime.settings.chain_refresh_seconds
         )
         shell.planner.connect(runtime.context, self._spawn)
+        self._connect_ledger(runtime)
         shell.chains.view.open_in_planner.connect(self._open_in_planner)
         shell.window.palette_popup.result_ready.connect(self._open_requested_panel)
         shell.window.status.set_clock(runtime.clock.now)
@@ -136,6 +137,26 @@ class Session:
         sup.spawn(runtime.market.run_stream(symbols), name="live quotes")
         sup.spawn(runtime.ensure_history(sup.run_blocking), name="history backfill")
         self._start_schedule(runtime, symbols)
+
+    def _connect_ledger(self, runtime: Runtime) -> None:
+        """The P&L panel and the File menu's import and export entries."""
+        from workstation.app.ledger_actions import LedgerActions
+        from workstation.ui.docks.pnl.controller import PnlController
+
+        ledger, importer = runtime.context.ledger, runtime.context.ledger_import
+        if ledger is None or importer is None:
+            return
+        pnl = PnlController(self.shell.pnl, ledger, self._spawn)
+        self.shell.pnl.controller = pnl
+        self.ledger_actions = LedgerActions(
+            self.shell.window, importer, pnl, self._spawn, self.shell.notifier.notify
+        )
+
+        async def load() -> None:
+            await runtime.ensure_demo_account(self.supervisor.run_blocking)
+            pnl.refresh()
+
+        self.supervisor.spawn(load(), name="ledger")
 
     def _start_schedule(self, runtime: Runtime, symbols: list[str]) -> None:
         sup = self.supervisor

@@ -10,12 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workstation.app.workspace import WorkspaceTarget
+from workstation.services.blocking import run_in_thread
 
 if TYPE_CHECKING:
     from workstation.app.gui import Shell
     from workstation.app.runtime import Runtime
 
 SETTLE_SECONDS = 0.6
+
+
+DEFAULT_SIZE = (1400, 860)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -35,7 +39,12 @@ def parse(tokens: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--out", required=True, type=Path, help="PNG file to write")
     parser.add_argument("--panel", help="panel to render instead of the whole window")
-    parser.add_argument("--size", type=_size, default=(1400, 860), help="window size WxH")
+    parser.add_argument(
+        "--size",
+        type=_size,
+        default=None,
+        help="window size WxH (default 1400x860); with --panel, the panel is floated at that size",
+    )
     parser.add_argument(
         "--palette",
         metavar="LINE",
@@ -54,7 +63,7 @@ def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from workstation.app.gui import Shell, run_session
 
-    shell = Shell(target, size=options.size)
+    shell = Shell(target, size=options.size or DEFAULT_SIZE)
     if options.theme:
         from workstation.ui.theme import apply_theme
 
@@ -66,12 +75,20 @@ def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
         )
         return 2
     shell.show()
+    if options.panel and options.size:  # a panel alone is grabbed at the size asked for
+        dock = shell.window.docks[options.panel]
+        dock.setFloating(True)
+        dock.resize(*options.size)
+        dock.show()
     outcome: list[str] = []
 
     async def grab(shell: Shell, runtime: Runtime) -> None:
         await runtime.market.refresh(runtime.quote_symbols)
         if shell.dashboard.controller is not None:
             shell.dashboard.controller.refresh()
+        if options.panel == "pnl" and shell.pnl.controller is not None:
+            await runtime.ensure_demo_account(run_in_thread)
+            await shell.pnl.controller.load()
         if options.palette:
             shell.window.run_command(options.palette)
             running = shell.window.palette_popup.running

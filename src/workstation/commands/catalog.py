@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workstation.commands import calendar, general, market, planning, settings, sizing
+from workstation.commands import calendar, general, ledger, market, planning, settings, sizing
 from workstation.commands.registry import CommandRegistry
 
-COMMAND_MODULES = (general, market, planning, sizing, calendar, settings)
+COMMAND_MODULES = (general, market, planning, sizing, calendar, settings, ledger)
 
 
 def default_registry() -> CommandRegistry:

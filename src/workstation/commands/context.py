@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from workstation.services.chain_service import ChainService
     from workstation.services.event_calendar import EventCalendarService
     from workstation.services.expected_move import ExpectedMoveService
+    from workstation.services.ledger import LedgerService
+    from workstation.services.ledger_import import TransactionImport
     from workstation.services.maintenance import Maintenance
     from workstation.services.market_data import MarketDataService
     from workstation.services.planner import PlannerService
@@ -47,3 +49,5 @@ class CommandContext:
     plans: PlanBook | None = None
     events: EventCalendarService | None = None
     settings_service: SettingsService | None = None
+    ledger_import: TransactionImport | None = None
+    ledger: LedgerService | None = None

@@ -29,7 +29,12 @@ class InstrumentKind(StrEnum):
     @property
     def is_option(self) -> bool:
         """True for options of any kind."""
-        return self in {self.EQUITY_OPTION, self.INDEX_OPTION, self.FUTURE_OPTION}
+        return self in _OPTION_KINDS
+
+
+_OPTION_KINDS = frozenset(
+    {InstrumentKind.EQUITY_OPTION, InstrumentKind.INDEX_OPTION, InstrumentKind.FUTURE_OPTION}
+)
 
 
 @dataclass(frozen=True, slots=True)

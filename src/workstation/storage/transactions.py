@@ -154,22 +154,19 @@ def _count(cursor: Any) -> int:
     return int(cursor.fetchone()[0])
 
 
-def _text(number: Decimal | None) -> str | None:
-    return None if number is None else str(number)
-
-
 def _to_row(row: Transaction, import_run: int | None) -> tuple[object, ...]:
+    # StrEnum members bind as their text; str() of a Decimal is exact.
+    expiry, strike, price, deliverable = row.expiry, row.strike, row.price, row.deliverable
     return (
-        row.broker, row.account, row.key, row.content_key, row.kind.value, row.sub_type,
-        row.executed_at.timestamp(), row.sequence,
-        row.instrument.value if row.instrument else None,
-        row.symbol, row.underlying, row.expiry.isoformat() if row.expiry else None,
-        _text(row.strike), row.right.value if row.right else None, str(row.multiplier),
-        _text(row.deliverable), str(row.quantity), _text(row.price), str(row.value),
+        row.broker, row.account, row.key, row.content_key, row.kind, row.sub_type,
+        row.executed_at.timestamp(), row.sequence, row.instrument, row.symbol, row.underlying,
+        None if expiry is None else expiry.isoformat(),
+        None if strike is None else str(strike), row.right, str(row.multiplier),
+        None if deliverable is None else str(deliverable), str(row.quantity),
+        None if price is None else str(price), str(row.value),
         str(row.commission), str(row.clearing_fee), str(row.regulatory_fee),
-        str(row.index_option_fee), row.effect.value if row.effect else None,
-        row.order_id, row.reverses_key, row.description, row.currency, row.source.value,
-        import_run,
+        str(row.index_option_fee), row.effect, row.order_id, row.reverses_key,
+        row.description, row.currency, row.source, import_run,
     )  # fmt: skip
 
 

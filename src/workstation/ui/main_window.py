@@ -86,6 +86,10 @@ class MainWindow(QMainWindow):
                               ("Ctrl+Shift+R",), "View", "Put every panel back")),
         ]  # fmt: skip
 
+    def menu(self, name: str) -> QMenu:
+        """Return the menu called ``name`` (file, view, go, help)."""
+        return self._menus[name]
+
     def add_action(self, action: UiAction, menu: QMenu | None = None) -> QAction:
         """Register a UI action: shortcut on the window, menu entry, palette and help."""
         qaction = QAction(action.title, self)

@@ -51,6 +51,11 @@ class DemoMarketData:
         self._ticks_per_second = ticks_per_second
         self._sleep = sleep
 
+    @property
+    def simulator(self) -> DemoMarket:
+        """Return the deterministic market simulator behind this provider."""
+        return self._market
+
     # ------------------------------------------------------------ universe
     def symbols(self) -> list[str]:
         """Return the tradable underlyings (ETFs and stocks) in watchlist order."""

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from workstation.domain.pnl import LedgerView
 from workstation.ui.docks.pnl.view import PnlModels, PnlPanel
+
+if TYPE_CHECKING:
+    from workstation.ui.docks.pnl.controller import PnlController
 
 
 @dataclass
@@ -14,6 +18,7 @@ class PnlDock:
 
     models: PnlModels
     view: PnlPanel
+    controller: PnlController | None = None
 
     @classmethod
     def create(cls) -> PnlDock:

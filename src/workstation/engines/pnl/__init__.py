@@ -1,0 +1,1 @@
+"""P&L assembly: per-strategy results, periods, groupings, net-liquidity bridge."""

@@ -1,0 +1,154 @@
+"""Per-strategy P&L: join the ledger's lots and matches to the classifier's groups.
+
+A closing match belongs to the group that owns the lot it closed (the group
+of the match's opening row); an open lot likewise. So a group's realized
+P&L is the sum of its matches under the chosen convention (net of fees) and
+its unrealized P&L the sum of its open lots at marks (net of their open fees).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from workstation.domain.lots import ClosingMatch, Lot, LotValue, PnlConvention
+from workstation.domain.pnl import LotRow, MatchRow, TradeRow, TradeStatus
+from workstation.domain.trade_groups import Classification, GroupLeg, StrategyGroup
+
+ZERO = Decimal(0)
+EASTERN = ZoneInfo("America/New_York")
+
+
+@dataclass(slots=True)
+class GroupBook:
+    """The lots and matches that belong to one group."""
+
+    matches: list[ClosingMatch] = field(default_factory=list)
+    lots: list[Lot] = field(default_factory=list)
+    values: list[LotValue] = field(default_factory=list)
+
+
+def books_by_group(
+    groups: Classification,
+    matches: Sequence[ClosingMatch],
+    lots: Sequence[Lot],
+    values: Sequence[LotValue],
+) -> dict[str, GroupBook]:
+    """Return each group's matches, open lots and valued lots (keyed by group id)."""
+    books: dict[str, GroupBook] = defaultdict(GroupBook)
+    owner = groups.group_of
+    for match in matches:
+        books[owner.get(match.open_key, match.open_key)].matches.append(match)
+    for lot in lots:
+        books[owner.get(lot.open_key, lot.open_key)].lots.append(lot)
+    for value in values:
+        books[owner.get(value.lot.open_key, value.lot.open_key)].values.append(value)
+    return books
+
+
+def ny_day(match: ClosingMatch) -> date:
+    """Return the New York date a match closed on."""
+    return match.closed_at.astimezone(EASTERN).date()
+
+
+def leg_text(leg: GroupLeg) -> str:
+    """Return a leg as a trader writes it: ``-2 SPY 12/18/26 450 P`` or ``+100 SPY``."""
+    qty = f"{leg.quantity:+f}".rstrip("0").rstrip(".")
+    if leg.right is None or leg.expiry is None or leg.strike is None:
+        return f"{qty} {leg.symbol.strip()}"
+    strike = f"{leg.strike:f}".rstrip("0").rstrip(".")
+    root = leg.symbol[:6].strip() or leg.symbol
+    return f"{qty} {root} {leg.expiry:%m/%d/%y} {strike} {leg.right.value}"
+
+
+def match_row(match: ClosingMatch, convention: PnlConvention) -> MatchRow:
+    """Return a display row for ``match`` (net under ``convention``)."""
+    return MatchRow(
+        symbol=match.symbol,
+        opened_at=match.opened_at,
+        closed_at=match.closed_at,
+        quantity=match.quantity,
+        open_price=match.open_price,
+        close_price=match.close_price,
+        gross=match.realized(convention, net=False),
+        fees=match.fees,
+        net=match.realized(convention),
+        reason=match.reason.value,
+        open_key=match.open_key,
+        close_key=match.close_key,
+    )
+
+
+def lot_row(lot: Lot, value: LotValue | None) -> LotRow:
+    """Return a display row for an open lot, valued when it has a mark."""
+    return LotRow(
+        symbol=lot.symbol,
+        opened_at=lot.opened_at,
+        quantity=lot.quantity,
+        price=lot.price,
+        cost=lot.cost,
+        mark=value.mark if value else None,
+        unrealized=value.net if value else None,
+        open_key=lot.open_key,
+    )
+
+
+def trade_rows(
+    groups: Classification,
+    books: Mapping[str, GroupBook],
+    convention: PnlConvention,
+    entry_deltas: Mapping[str, float | None],
+) -> list[TradeRow]:
+    """Return one TradeRow per group, with its roll chain's cumulative figures."""
+    realized = {
+        gid: sum((m.realized(convention) for m in book.matches), ZERO)
+        for gid, book in books.items()
+    }
+    chain_of = {gid: chain for chain in groups.chains for gid in chain.group_ids}
+    return [
+        _trade(group, books.get(group.id, GroupBook()), convention, realized, chain_of,
+               entry_deltas.get(group.id))
+        for group in groups.groups
+    ]  # fmt: skip
+
+
+def _trade(
+    group: StrategyGroup,
+    book: GroupBook,
+    convention: PnlConvention,
+    realized: Mapping[str, Decimal],
+    chain_of: Mapping[str, object],
+    entry_delta: float | None,
+) -> TradeRow:
+    values = {id(v.lot): v for v in book.values}
+    chain = chain_of.get(group.id)
+    chain_ids: tuple[str, ...] = getattr(chain, "group_ids", (group.id,))
+    fees = sum((m.fees for m in book.matches), ZERO) + sum((lot.fees for lot in book.lots), ZERO)
+    return TradeRow(
+        id=group.id,
+        account=group.account,
+        underlying=group.underlying,
+        name=group.name,
+        kind=group.kind.value,
+        opened_at=group.opened_at,
+        closed_at=group.closed_at,
+        status=TradeStatus.OPEN if group.is_open else TradeStatus.CLOSED,
+        realized=realized.get(group.id, ZERO),
+        unrealized=sum((v.net for v in book.values), ZERO),
+        fees=fees,
+        cash_flow=group.cash_flow,
+        entry_delta=entry_delta,
+        roll_chain=group.roll_chain,
+        rolls=int(getattr(chain, "rolls", 0)),
+        chain_cash_flow=getattr(chain, "cash_flow", group.cash_flow),
+        chain_realized=sum((realized.get(gid, ZERO) for gid in chain_ids), ZERO),
+        tags=group.tags,
+        legs=tuple(leg_text(leg) for leg in group.legs),
+        lots=tuple(lot_row(lot, values.get(id(lot))) for lot in book.lots),
+        matches=tuple(match_row(m, convention) for m in book.matches),
+        transaction_keys=group.all_keys,
+    )

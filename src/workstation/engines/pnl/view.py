@@ -1,0 +1,218 @@
+"""Assemble the LedgerView: summary, periods, groupings, equity curve and trades.
+
+Realized figures count closing matches whose New York closing date falls in
+the period (``first``..``last``, either open-ended), under one convention,
+net of fees. Unrealized figures are as of the marks given (now). A trade is a
+winner when its lifetime realized P&L is positive once it is closed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from workstation.domain.lots import ClosingMatch, Ledger, PnlConvention, Unrealized
+from workstation.domain.pnl import (
+    EquityPoint,
+    GroupPnl,
+    LedgerView,
+    NetLiqBridge,
+    PeriodPnl,
+    PnlPeriod,
+    PnlSummary,
+    TradeRow,
+    TradeStatus,
+)
+from workstation.domain.trade_groups import Classification
+from workstation.domain.transactions import Transaction
+from workstation.engines.ledger import Period, period_start
+from workstation.engines.pnl.trades import books_by_group, lot_row, ny_day, trade_rows
+
+ZERO = Decimal(0)
+CONVENTION_TEXT = {
+    PnlConvention.OPTION_SEPARATE: "option separate (an assigned option's result stands alone)",
+    PnlConvention.PREMIUM_IN_BASIS: "premium in basis (an assigned option's premium is in the "
+    "stock's cost)",
+}
+DEFAULT_DELTA_EDGES = (-50.0, -20.0, -5.0, 5.0, 20.0, 50.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ViewRequest:
+    """What to show: the period (New York dates, inclusive), the convention, delta buckets."""
+
+    as_of: datetime
+    first: date | None = None
+    last: date | None = None
+    convention: PnlConvention = PnlConvention.OPTION_SEPARATE
+    delta_edges: tuple[float, ...] = DEFAULT_DELTA_EDGES
+
+    def covers(self, day: date) -> bool:
+        """True when ``day`` is inside the period."""
+        return (self.first is None or day >= self.first) and (self.last is None or day <= self.last)
+
+
+def build_view(
+    request: ViewRequest,
+    rows: Sequence[Transaction],
+    ledger: Ledger,
+    groups: Classification,
+    open_value: Unrealized,
+    entry_deltas: Mapping[str, float | None],
+    netliq: NetLiqBridge | None = None,
+) -> LedgerView:
+    """Return the whole P&L snapshot for ``request`` from the rebuilt ledger and groups."""
+    convention = request.convention
+    books = books_by_group(groups, ledger.matches, ledger.lots, open_value.lots)
+    trades = trade_rows(groups, books, convention, entry_deltas)
+    in_period = [m for m in ledger.matches if request.covers(ny_day(m))]
+    shown = [t for t in trades if _shown(t, request)]
+    days = [ny_day(m) for m in ledger.matches] + [row.trade_date for row in rows]
+    values = {id(v.lot): v for v in open_value.lots}
+    return LedgerView(
+        as_of=request.as_of,
+        first=request.first or (min(days) if days else None),
+        last=request.last or (max(days) if days else None),
+        accounts=tuple(sorted({row.account for row in rows})),
+        summary=_summary(request, ledger.matches, in_period, shown, open_value),
+        periods={p: _periods(in_period, p, convention) for p in PnlPeriod},
+        by_underlying=_grouped(shown, in_period, groups, convention, lambda t: t.underlying),
+        by_strategy=_grouped(shown, in_period, groups, convention, lambda t: t.kind),
+        by_delta=_grouped(
+            shown,
+            in_period,
+            groups,
+            convention,
+            lambda t: delta_bucket(t.entry_delta, request.delta_edges),
+        ),
+        trades=tuple(sorted(shown, key=lambda t: t.opened_at, reverse=True)),
+        open_lots=tuple(lot_row(lot, values.get(id(lot))) for lot in ledger.lots),
+        equity_curve=_equity(in_period, convention),
+        netliq=netliq,
+        transactions={row.key: row for row in rows},
+        problems=tuple(str(p) for p in ledger.problems)
+        + tuple(f"override ignored: {s.key}: {s.reason}" for s in groups.stale_overrides),
+    )
+
+
+def _shown(trade: TradeRow, request: ViewRequest) -> bool:
+    if trade.status is TradeStatus.OPEN:
+        return True
+    closed = trade.closed_at
+    opened = trade.opened_at.date()
+    last_ok = request.last is None or opened <= request.last
+    first_ok = request.first is None or (closed is not None and closed.date() >= request.first)
+    return last_ok and first_ok
+
+
+def delta_bucket(delta: float | None, edges: Sequence[float]) -> str:
+    """Return the label of the entry-delta bucket ``delta`` (shares per unit) falls in."""
+    if delta is None:
+        return "unknown"
+    labels = [f"< {edges[0]:+g}"]
+    labels += [f"{lo:+g} to {hi:+g}" for lo, hi in itertools.pairwise(edges)]
+    labels.append(f">= {edges[-1]:+g}")
+    index = sum(1 for edge in edges if delta >= edge)
+    return labels[index]
+
+
+def _summary(
+    request: ViewRequest,
+    every_match: Sequence[ClosingMatch],
+    matches: Sequence[ClosingMatch],
+    trades: Sequence[TradeRow],
+    open_value: Unrealized,
+) -> PnlSummary:
+    convention = request.convention
+    year = request.as_of.date().year
+    closed = [
+        t
+        for t in trades
+        if t.status is TradeStatus.CLOSED and t.closed_at and request.covers(t.closed_at.date())
+    ]
+    wins = [t.realized for t in closed if t.realized > 0]
+    losses = [t.realized for t in closed if t.realized < 0]
+    return PnlSummary(
+        realized=sum((m.realized(convention) for m in matches), ZERO),
+        realized_gross=sum((m.realized(convention, net=False) for m in matches), ZERO),
+        unrealized=open_value.net,
+        fees=sum((m.fees for m in matches), ZERO) + open_value.fees,
+        ytd_realized=sum(
+            (m.realized(convention) for m in every_match if ny_day(m).year == year), ZERO
+        ),
+        closed_trades=len(closed),
+        winners=len(wins),
+        losers=len(losses),
+        largest_win=max(wins, default=ZERO),
+        largest_loss=min(losses, default=ZERO),
+        average_win=sum(wins, ZERO) / len(wins) if wins else ZERO,
+        average_loss=sum(losses, ZERO) / len(losses) if losses else ZERO,
+        unmarked_positions=len(open_value.unmarked),
+        convention=CONVENTION_TEXT[convention],
+    )
+
+
+def _periods(
+    matches: Sequence[ClosingMatch], period: PnlPeriod, convention: PnlConvention
+) -> tuple[PeriodPnl, ...]:
+    buckets: dict[date, list[ClosingMatch]] = defaultdict(list)
+    for match in matches:
+        buckets[period_start(match.closed_at, Period(period.value))].append(match)
+    return tuple(
+        PeriodPnl(
+            start,
+            sum((m.realized(convention) for m in items), ZERO),
+            sum((m.realized(convention, net=False) for m in items), ZERO),
+            sum((m.fees for m in items), ZERO),
+            len(items),
+        )
+        for start, items in sorted(buckets.items())
+    )
+
+
+def _grouped(
+    trades: Sequence[TradeRow],
+    matches: Sequence[ClosingMatch],
+    groups: Classification,
+    convention: PnlConvention,
+    label_of: Callable[[TradeRow], str],
+) -> tuple[GroupPnl, ...]:
+    """Group realized (in period), unrealized and counts by ``label_of(trade)``."""
+    by_id = {t.id: t for t in trades}
+    realized: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    fees: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for match in matches:
+        trade = by_id.get(groups.group_of.get(match.open_key, match.open_key))
+        if trade is not None:
+            realized[trade.id] += match.realized(convention)
+            fees[trade.id] += match.fees
+    rows: dict[str, list[TradeRow]] = defaultdict(list)
+    for trade in trades:
+        rows[label_of(trade)].append(trade)
+    return tuple(
+        GroupPnl(
+            label,
+            sum((realized[t.id] for t in items), ZERO),
+            sum((t.unrealized for t in items), ZERO),
+            sum((fees[t.id] for t in items), ZERO),
+            len(items),
+            sum(1 for t in items if t.status is TradeStatus.CLOSED and t.realized > 0),
+            sum(1 for t in items if t.status is TradeStatus.CLOSED and t.realized < 0),
+        )
+        for label, items in sorted(rows.items())
+    )
+
+
+def _equity(matches: Sequence[ClosingMatch], convention: PnlConvention) -> tuple[EquityPoint, ...]:
+    daily: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    for match in matches:
+        daily[ny_day(match)] += match.realized(convention)
+    points, running = [], ZERO
+    for day in sorted(daily):
+        running += daily[day]
+        points.append(EquityPoint(day, running))
+    return tuple(points)

