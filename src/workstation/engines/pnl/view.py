@@ -39,6 +39,7 @@ CONVENTION_TEXT = {
     "stock's cost)",
 }
 DEFAULT_DELTA_EDGES = (-50.0, -20.0, -5.0, 5.0, 20.0, 50.0)
+UNGROUPED = "not in a strategy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,19 +182,23 @@ def _grouped(
     convention: PnlConvention,
     label_of: Callable[[TradeRow], str],
 ) -> tuple[GroupPnl, ...]:
-    """Group realized (in period), unrealized and counts by ``label_of(trade)``."""
+    """Group realized (in period), unrealized and counts by ``label_of(trade)``.
+
+    A close that belongs to no strategy (cash in lieu of a fractional share,
+    say) is listed under UNGROUPED so the table still adds up to the summary.
+    """
     by_id = {t.id: t for t in trades}
     realized: dict[str, Decimal] = defaultdict(lambda: ZERO)
     fees: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for match in matches:
-        trade = by_id.get(groups.group_of.get(match.open_key, match.open_key))
-        if trade is not None:
-            realized[trade.id] += match.realized(convention)
-            fees[trade.id] += match.fees
+        owner = groups.group_of.get(match.open_key) or groups.group_of.get(match.close_key)
+        key = owner if owner in by_id else UNGROUPED
+        realized[key] += match.realized(convention)
+        fees[key] += match.fees
     rows: dict[str, list[TradeRow]] = defaultdict(list)
     for trade in trades:
         rows[label_of(trade)].append(trade)
-    return tuple(
+    table = [
         GroupPnl(
             label,
             sum((realized[t.id] for t in items), ZERO),
@@ -204,7 +209,10 @@ def _grouped(
             sum(1 for t in items if t.status is TradeStatus.CLOSED and t.realized < 0),
         )
         for label, items in sorted(rows.items())
-    )
+    ]
+    if UNGROUPED in realized:
+        table.append(GroupPnl(UNGROUPED, realized[UNGROUPED], ZERO, fees[UNGROUPED], 0, 0, 0))
+    return tuple(table)
 
 
 def _equity(matches: Sequence[ClosingMatch], convention: PnlConvention) -> tuple[EquityPoint, ...]:
