@@ -226,7 +226,7 @@ class NetLiqBridge:
         return (self.broker_end - self.broker_start) - self.explained
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class LedgerView:
     """Everything the P&L panel, ``/pnl`` and the reports show, computed once."""
 
@@ -245,6 +245,13 @@ class LedgerView:
     netliq: NetLiqBridge | None
     transactions: Mapping[str, Transaction] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        """Return a short description (the full snapshot can hold 100,000 rows)."""
+        return (
+            f"LedgerView(as_of={self.as_of.isoformat()}, accounts={self.accounts}, "
+            f"trades={len(self.trades)}, transactions={len(self.transactions)})"
+        )
 
     def trades_on(self, day: date) -> tuple[TradeRow, ...]:
         """Return the trades with a closing match on ``day`` (New York date)."""

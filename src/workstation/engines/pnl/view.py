@@ -12,8 +12,9 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from workstation.domain.lots import ClosingMatch, Ledger, PnlConvention, Unrealized
 from workstation.domain.pnl import (
@@ -29,7 +30,6 @@ from workstation.domain.pnl import (
 )
 from workstation.domain.trade_groups import Classification
 from workstation.domain.transactions import Transaction
-from workstation.engines.ledger import Period, period_start
 from workstation.engines.pnl.trades import books_by_group, lot_row, ny_day, trade_rows
 
 ZERO = Decimal(0)
@@ -71,16 +71,20 @@ def build_view(
     books = books_by_group(groups, ledger.matches, ledger.lots, open_value.lots)
     trades = trade_rows(groups, books, convention, entry_deltas)
     in_period = [m for m in ledger.matches if request.covers(ny_day(m))]
+    closes = [_Close(m, ny_day(m), m.realized(convention), m.realized(convention, net=False))
+              for m in in_period]  # fmt: skip
     shown = [t for t in trades if _shown(t, request)]
-    days = [ny_day(m) for m in ledger.matches] + [row.trade_date for row in rows]
+    days = sorted(
+        {c.day for c in closes} | {rows[0].trade_date, rows[-1].trade_date} if rows else set()
+    )
     values = {id(v.lot): v for v in open_value.lots}
     return LedgerView(
         as_of=request.as_of,
-        first=request.first or (min(days) if days else None),
-        last=request.last or (max(days) if days else None),
+        first=request.first or (days[0] if days else None),
+        last=request.last or (days[-1] if days else None),
         accounts=tuple(sorted({row.account for row in rows})),
         summary=_summary(request, ledger.matches, in_period, shown, open_value),
-        periods={p: _periods(in_period, p, convention) for p in PnlPeriod},
+        periods={p: _periods(closes, p) for p in PnlPeriod},
         by_underlying=_grouped(shown, in_period, groups, convention, lambda t: t.underlying),
         by_strategy=_grouped(shown, in_period, groups, convention, lambda t: t.kind),
         by_delta=_grouped(
@@ -92,7 +96,7 @@ def build_view(
         ),
         trades=tuple(sorted(shown, key=lambda t: t.opened_at, reverse=True)),
         open_lots=tuple(lot_row(lot, values.get(id(lot))) for lot in ledger.lots),
-        equity_curve=_equity(in_period, convention),
+        equity_curve=_equity(closes),
         netliq=netliq,
         transactions={row.key: row for row in rows},
         problems=tuple(str(p) for p in ledger.problems)
@@ -157,18 +161,35 @@ def _summary(
     )
 
 
-def _periods(
-    matches: Sequence[ClosingMatch], period: PnlPeriod, convention: PnlConvention
-) -> tuple[PeriodPnl, ...]:
-    buckets: dict[date, list[ClosingMatch]] = defaultdict(list)
-    for match in matches:
-        buckets[period_start(match.closed_at, Period(period.value))].append(match)
+class _Close(NamedTuple):
+    """A closing match with its New York day and realized amounts worked out once."""
+
+    match: ClosingMatch
+    day: date
+    net: Decimal
+    gross: Decimal
+
+
+def _period_of(day: date, period: PnlPeriod) -> date:
+    if period is PnlPeriod.DAY:
+        return day
+    if period is PnlPeriod.WEEK:
+        return day - timedelta(days=day.weekday())
+    if period is PnlPeriod.MONTH:
+        return day.replace(day=1)
+    return date(day.year, 1, 1)
+
+
+def _periods(closes: Sequence[_Close], period: PnlPeriod) -> tuple[PeriodPnl, ...]:
+    buckets: dict[date, list[_Close]] = defaultdict(list)
+    for close in closes:
+        buckets[_period_of(close.day, period)].append(close)
     return tuple(
         PeriodPnl(
             start,
-            sum((m.realized(convention) for m in items), ZERO),
-            sum((m.realized(convention, net=False) for m in items), ZERO),
-            sum((m.fees for m in items), ZERO),
+            sum((c.net for c in items), ZERO),
+            sum((c.gross for c in items), ZERO),
+            sum((c.match.fees for c in items), ZERO),
             len(items),
         )
         for start, items in sorted(buckets.items())
@@ -215,10 +236,10 @@ def _grouped(
     return tuple(table)
 
 
-def _equity(matches: Sequence[ClosingMatch], convention: PnlConvention) -> tuple[EquityPoint, ...]:
+def _equity(closes: Sequence[_Close]) -> tuple[EquityPoint, ...]:
     daily: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    for match in matches:
-        daily[ny_day(match)] += match.realized(convention)
+    for close in closes:
+        daily[close.day] += close.net
     points, running = [], ZERO
     for day in sorted(daily):
         running += daily[day]
