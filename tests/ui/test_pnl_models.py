@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -11,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
-from tests.fixtures.ledger_view import sample_view
+from tests.fixtures.ledger_view import changed, sample_view
 from workstation.domain.pnl import LedgerView, NetLiqComponent, TradeRow
 from workstation.domain.transactions import Transaction, TransactionKind
 from workstation.ui.docks.pnl.charts import month_ticks, nice_ticks
@@ -77,8 +76,8 @@ def detailed_view() -> LedgerView:
         NetLiqComponent(c.label, c.amount, deposits) if c.label == "Deposits" else c
         for c in view.netliq.components
     )
-    bridge = dataclasses.replace(view.netliq, components=components, reason=REASON)
-    return dataclasses.replace(view, netliq=bridge, transactions=rows)
+    bridge = changed(view.netliq, components=components, reason=REASON)
+    return changed(view, netliq=bridge, transactions=rows)
 
 
 def _cells(model, row: int, parent=None) -> list[str]:
@@ -181,13 +180,13 @@ def test_a_new_snapshot_resets_only_when_the_rows_change(qtbot):
     view = sample_view()
     model = GroupsModel("Strategy")
     assert model.set_rows(view.by_strategy) is True
-    changed = [dataclasses.replace(g, realized=g.realized + 1) for g in view.by_strategy]
+    bumped = [changed(g, realized=g.realized + 1) for g in view.by_strategy]
     with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged):
-        assert model.set_rows(changed) is False
-    assert model.index(0, 3).data() == money(changed[0].realized)
+        assert model.set_rows(bumped) is False
+    assert model.index(0, 3).data() == money(bumped[0].realized)
     with qtbot.waitSignal(model.modelReset):
-        assert model.set_rows(changed[1:]) is True
-    assert model.rowCount() == len(changed) - 1
+        assert model.set_rows(bumped[1:]) is True
+    assert model.rowCount() == len(bumped) - 1
 
 
 def test_day_trades_sum_that_days_matches(qtmodeltester):
@@ -236,9 +235,9 @@ def test_bridge_lines_reconcile_with_the_broker(qtmodeltester):
     assert rows[-1] == ["Difference to broker", "-$27.60", REASON]
     assert model.index(model.rowCount() - 1, 0).data(Qt.ItemDataRole.FontRole).bold()
     assert model.index(8, 1).data(Qt.ItemDataRole.ForegroundRole) is None  # a level, not P&L
-    no_broker = dataclasses.replace(view.netliq, broker_start=None, broker_end=None)
+    no_broker = changed(view.netliq, broker_start=None, broker_end=None)
     assert [line.label for line in bridge_lines(no_broker)][-1] == "Change in net liq (explained)"
-    unknown = dataclasses.replace(view.netliq, reason="")
+    unknown = changed(view.netliq, reason="")
     assert bridge_lines(unknown)[-1].note == "reason not known"
     assert bridge_lines(None) == ()
 
@@ -252,7 +251,7 @@ def test_tree_passes_the_model_tester_while_it_changes(qtmodeltester, words):
     model.set_trades(view.trades)
     qtmodeltester.check(model, force_py=True)  # stays connected: checks every change below
     model.sort(Col.REALIZED, Qt.SortOrder.DescendingOrder)
-    model.set_trades(tuple(dataclasses.replace(t, fees=t.fees + 1) for t in view.trades))
+    model.set_trades(tuple(changed(t, fees=t.fees + 1) for t in view.trades))
     model.set_filter(words + " QQQ")
     model.set_trades(view.trades[:5])
     model.setData(model.index(0, Col.NAME), "renamed")
@@ -318,14 +317,14 @@ def test_tree_value_updates_keep_rows_and_shape_changes_reset(qtbot):
     first = model.index(0, 0)
     model.rowCount(first)
     model.index(1, 0, first).data()  # expand: children are built now
-    marked = tuple(dataclasses.replace(t, unrealized=t.unrealized + 10) for t in view.trades)
+    marked = tuple(changed(t, unrealized=t.unrealized + 10) for t in view.trades)
     with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged):
         assert model.set_trades(marked) is False
     assert model.index(0, Col.UNREALIZED).data() == "-$34.00"
     with qtbot.waitSignal(model.modelReset):
         assert model.set_trades(marked[:-1]) is True
     reordered = list(marked[:-1])
-    reordered[0] = dataclasses.replace(reordered[0], opened_at=datetime(2026, 12, 1, tzinfo=UTC))
+    reordered[0] = changed(reordered[0], opened_at=datetime(2026, 12, 1, tzinfo=UTC))
     persistent = model.index(0, 0)
     from PySide6.QtCore import QPersistentModelIndex
 
@@ -362,7 +361,7 @@ def test_children_are_built_only_for_trades_that_are_looked_at():
     view = sample_view()
     start = datetime(2026, 1, 2, 15, tzinfo=UTC)
     many = tuple(
-        dataclasses.replace(view.trades[n % 8], id=f"t{n}", opened_at=start + timedelta(hours=n))
+        changed(view.trades[n % 8], id=f"t{n}", opened_at=start + timedelta(hours=n))
         for n in range(2000)
     )
     model = TradeTreeModel()

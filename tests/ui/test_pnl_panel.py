@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -12,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from tests.fixtures.ledger_view import sample_view
+from tests.fixtures.ledger_view import changed, sample_view
 from tests.ui.test_pnl_models import REASON, detailed_view
 from workstation.domain.pnl import (
     EquityPoint,
@@ -89,7 +88,7 @@ def test_summary_cards_show_the_sample_figures(dock):
 
 
 def test_problems_are_counted_in_the_status_line(dock):
-    view = dataclasses.replace(detailed_view(), problems=("a.csv:3: bad date", "b.csv:9: no fee"))
+    view = changed(detailed_view(), problems=("a.csv:3: bad date", "b.csv:9: no fee"))
     dock.show_view(view)
     assert dock.view.status.text().endswith("2 problems")
     assert dock.view.status.toolTip() == "a.csv:3: bad date\nb.csv:9: no fee"
@@ -285,9 +284,7 @@ def test_a_new_snapshot_keeps_the_selected_trade(dock):
     model = dock.models.trades
     view = detailed_view()
     tab.tree.setCurrentIndex(model.index_of(view.trades[3].id))
-    fresh = dataclasses.replace(
-        view, trades=tuple(dataclasses.replace(t, fees=t.fees + 1) for t in view.trades)
-    )
+    fresh = changed(view, trades=tuple(changed(t, fees=t.fees + 1) for t in view.trades))
     dock.show_view(fresh)
     assert model.trade(tab.tree.currentIndex()).id == view.trades[3].id
     assert model.index(tab.tree.currentIndex().row(), Col.FEES).data() == "$3.24"
@@ -336,7 +333,7 @@ def _double_click(qtbot, widget, point: QPoint) -> None:
 
 def test_a_view_without_a_bridge_says_so(dock):
     dock.view.netliq.open_component("Deposits")
-    dock.show_view(dataclasses.replace(detailed_view(), netliq=None))
+    dock.show_view(changed(detailed_view(), netliq=None))
     assert dock.models.bridge.rowCount() == 0
     assert dock.models.bridge_rows.rowCount() == 0
     assert dock.view.netliq.period.text().startswith("No net-liquidity bridge")
@@ -376,7 +373,7 @@ def synthetic_view(trades: int = 20_000, rows_per_trade: int = 5) -> LedgerView:
         opened = start + timedelta(hours=3 * n)
         keys = tuple(f"k{n}:{r}" for r in range(rows_per_trade))
         made.append(
-            dataclasses.replace(
+            changed(
                 model, id=f"t{n}", underlying=underlyings[n % 400], opened_at=opened,
                 name=f"{underlyings[n % 400]} {model.kind} #{n}", transaction_keys=keys,
             )
@@ -389,7 +386,7 @@ def synthetic_view(trades: int = 20_000, rows_per_trade: int = 5) -> LedgerView:
     )
     groups = tuple(GroupPnl(u, D("100"), D("5"), D("3"), 50, 30, 20) for u in underlyings)
     curve = tuple(EquityPoint(p.start, D(n)) for n, p in enumerate(days))
-    return dataclasses.replace(
+    return changed(
         base, trades=tuple(made), transactions=rows, by_underlying=groups,
         periods={**base.periods, PnlPeriod.DAY: days}, equity_curve=curve,
     )  # fmt: skip
@@ -411,8 +408,8 @@ def test_show_view_of_twenty_thousand_trades_is_fast(dock, qtbot):
     dock.show_view(view)
     qtbot.wait(1)
     first = time.perf_counter() - started
-    marked = dataclasses.replace(
-        view, trades=tuple(dataclasses.replace(t, unrealized=t.unrealized + 1) for t in view.trades)
+    marked = changed(
+        view, trades=tuple(changed(t, unrealized=t.unrealized + 1) for t in view.trades)
     )
     started = time.perf_counter()
     dock.show_view(marked)

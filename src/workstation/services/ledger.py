@@ -45,6 +45,7 @@ class _Base:
     """What a view is built from, cached per (store revision, overrides version, account)."""
 
     rows: tuple[Transaction, ...]
+    by_key: Mapping[str, Transaction]
     ledger: Ledger
     groups: Classification
     deltas: Mapping[str, float | None]
@@ -112,10 +113,9 @@ class LedgerService:
             for match in ledger.matches:
                 closes.setdefault(match.close_key, []).append(match.open_key)
             groups = classify(rows, closes, self._stored_overrides())
-            deltas = entry_deltas(
-                groups, {r.key: r for r in rows}, self._spot_lookup(rows), self._rate
-            )
-            base = _Base(rows, ledger, groups, deltas)
+            by_key = {r.key: r for r in rows}
+            deltas = entry_deltas(groups, by_key, self._spot_lookup(rows), self._rate)
+            base = _Base(rows, by_key, ledger, groups, deltas)
             self._cache = {key: base}
             return base
 
@@ -128,10 +128,21 @@ class LedgerService:
         edges: tuple[float, ...] = DEFAULT_DELTA_EDGES,
     ) -> LedgerView:
         request = ViewRequest(self._clock.now(), first, last, self.convention, edges)
+        with paused_gc():
+            return self._build(base, request, marks)
+
+    def _build(self, base: _Base, request: ViewRequest, marks: Mapping[str, Decimal]) -> LedgerView:
         open_value = unrealized(base.ledger.lots, marks, convention=self.convention)
         bridge = self._bridge(base, request, open_value)
         return build_view(
-            request, base.rows, base.ledger, base.groups, open_value, base.deltas, bridge
+            request,
+            base.rows,
+            base.ledger,
+            base.groups,
+            open_value,
+            base.deltas,
+            bridge,
+            base.by_key,
         )
 
     def _bridge(

@@ -122,11 +122,12 @@ def test_the_bridge_explains_cash_plus_market_value_exactly(trades, mark_cents) 
 def test_a_close_outside_every_strategy_still_adds_up() -> None:
     from workstation.domain.lots import CloseReason, ClosingMatch
     from workstation.domain.trade_groups import Classification
-    from workstation.engines.pnl.view import UNGROUPED, _grouped
+    from workstation.engines.pnl.view import UNGROUPED, _Close, _grouped
 
     lieu = ClosingMatch(
         "A", "NVDA", "NVDA", InstrumentKind.EQUITY, "k", "k", OPENED, OPENED, Decimal("0.5"),
         Decimal(0), Decimal(0), Decimal("81.23"), Decimal(0), CloseReason.TRADE,
     )  # fmt: skip
-    table = _grouped([], [lieu], Classification((), (), {}), PnlConvention.OPTION_SEPARATE, str)
+    close = _Close(lieu, OPENED.date(), lieu.net, lieu.gross)
+    table = _grouped([], [close], Classification((), (), {}), str)
     assert [(g.label, g.realized) for g in table] == [(UNGROUPED, Decimal("81.23"))]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import os
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fixtures.ledger_view import sample_view
+from tests.fixtures.ledger_view import changed, sample_view
 from workstation.domain.instruments import InstrumentKind
 from workstation.domain.occ import OptionRight
 from workstation.domain.pnl import LedgerView
@@ -71,7 +70,7 @@ def _put_sale(**changes: object) -> Transaction:
         order_id="987",
         description="Sold 1 SPY 03/20/26 Put 560.00 @ 1.25",
     )
-    return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
+    return changed(row, **changes)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- exact content
@@ -109,8 +108,8 @@ def test_closed_trades_leave_out_open_trades_and_sum_to_the_summary() -> None:
 
 def test_open_lots_csv_names_the_owning_trade_and_leaves_missing_marks_empty() -> None:
     view = sample_view()
-    lot = dataclasses.replace(view.open_lots[1], mark=None, unrealized=None)
-    view = dataclasses.replace(view, open_lots=(view.open_lots[0], lot))
+    lot = changed(view.open_lots[1], mark=None, unrealized=None)
+    view = changed(view, open_lots=(view.open_lots[0], lot))
     assert _text(write_open_lots_csv, view).split("\r\n") == [
         "account,underlying,strategy,symbol,opened_at,quantity,price,cost,mark,unrealized,open_key",
         "5WT00001,SPY,SPY 700/705 bear call credit spread 12/18,SPY leg,"
@@ -200,8 +199,8 @@ def test_injection_prone_text_is_quoted_but_negative_numbers_stay_numbers() -> N
 
 def test_a_plus_tag_and_a_formula_name_are_quoted_in_closed_trades() -> None:
     view = sample_view()
-    trade = dataclasses.replace(view.trades[1], tags=("+1", "@risk"), name="=SUM(A1:A9)")
-    view = dataclasses.replace(view, trades=(view.trades[0], trade, *view.trades[2:]))
+    trade = changed(view.trades[1], tags=("+1", "@risk"), name="=SUM(A1:A9)")
+    view = changed(view, trades=(view.trades[0], trade, *view.trades[2:]))
     row = dict(
         zip(CLOSED_TRADE_HEADER, _rows(_text(write_closed_trades_csv, view))[2], strict=True)
     )
@@ -297,9 +296,7 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temp_file(
 
 
 def test_an_empty_view_writes_headers_only(tmp_path: Path) -> None:
-    view: LedgerView = dataclasses.replace(
-        sample_view(), trades=(), open_lots=(), periods={}, by_delta=()
-    )
+    view: LedgerView = changed(sample_view(), trades=(), open_lots=(), periods={}, by_delta=())
     assert write_closed_trades_csv(view, tmp_path / "c.csv") == 0
     assert write_pnl_by_csv(view, "month", tmp_path / "m.csv") == 0
     assert write_pnl_by_csv(view, "delta", tmp_path / "d.csv") == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
@@ -13,7 +12,7 @@ import numpy as np
 import pypdfium2 as pdfium  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from tests.fixtures.ledger_view import sample_view
+from tests.fixtures.ledger_view import changed, sample_view
 from workstation.domain.pnl import (
     EquityPoint,
     GroupPnl,
@@ -149,9 +148,9 @@ def test_period_label_and_title_can_be_given(tmp_path: Path) -> None:
 def test_a_long_rolled_name_is_cut_but_keeps_its_roll_count(tmp_path: Path) -> None:
     view = sample_view()
     long_name = "SPY 560/555 bull put credit spread 3/20 " + "adjusted " * 12
-    trade = dataclasses.replace(view.trades[0], name=long_name, rolls=3)
+    trade = changed(view.trades[0], name=long_name, rolls=3)
     path = tmp_path / "rolled.pdf"
-    write_pnl_statement(dataclasses.replace(view, trades=(trade, *view.trades[1:])), path)
+    write_pnl_statement(changed(view, trades=(trade, *view.trades[1:])), path)
     text = _normalised(" ".join(_pages_text(path)))
     assert "16 SPY SPY 560/555 bull put credit spread 3/20" in text
     assert "… (rolled 3×) 215.00 2.60 212.40" in text
@@ -161,9 +160,7 @@ def test_a_long_rolled_name_is_cut_but_keeps_its_roll_count(tmp_path: Path) -> N
 def test_a_one_day_period_scales_the_calendar_to_that_day(tmp_path: Path) -> None:
     view = sample_view()
     march_6 = date(2026, 3, 6)
-    one_day = dataclasses.replace(
-        view, first=march_6, last=march_6, equity_curve=view.equity_curve[:1]
-    )
+    one_day = changed(view, first=march_6, last=march_6, equity_curve=view.equity_curve[:1])
     path = tmp_path / "day.pdf"
     write_pnl_statement(one_day, path)
     first = _normalised(_pages_text(path)[0])
@@ -200,7 +197,7 @@ def test_an_empty_ledger_gives_one_page_saying_there_is_nothing(tmp_path: Path) 
 
 
 def test_an_empty_ledger_without_dates_still_writes(tmp_path: Path) -> None:
-    view = dataclasses.replace(_empty_view(), first=None, last=None, accounts=())
+    view = changed(_empty_view(), first=None, last=None, accounts=())
     path = tmp_path / "empty.pdf"
     assert write_pnl_statement(view, path) == 1
     assert "All history" in _normalised(_pages_text(path)[0])

@@ -25,11 +25,13 @@ EASTERN = ZoneInfo("America/New_York")
 
 @dataclass(slots=True)
 class GroupBook:
-    """The lots and matches that belong to one group."""
+    """The lots and matches that belong to one group, with their realized sums (dollars)."""
 
     matches: list[ClosingMatch] = field(default_factory=list)
     lots: list[Lot] = field(default_factory=list)
     values: list[LotValue] = field(default_factory=list)
+    realized: Decimal = ZERO
+    fees: Decimal = ZERO
 
 
 def books_by_group(
@@ -37,14 +39,23 @@ def books_by_group(
     matches: Sequence[ClosingMatch],
     lots: Sequence[Lot],
     values: Sequence[LotValue],
+    convention: PnlConvention = PnlConvention.OPTION_SEPARATE,
 ) -> dict[str, GroupBook]:
-    """Return each group's matches, open lots and valued lots (keyed by group id)."""
+    """Return each group's matches, open lots and valued lots (keyed by group id).
+
+    Realized P&L (net, under ``convention``) and fees are summed on the way.
+    """
     books: dict[str, GroupBook] = defaultdict(GroupBook)
     owner = groups.group_of
     for match in matches:
-        books[owner.get(match.open_key, match.open_key)].matches.append(match)
+        book = books[owner.get(match.open_key, match.open_key)]
+        book.matches.append(match)
+        book.realized += match.realized(convention)
+        book.fees += match.fees
     for lot in lots:
-        books[owner.get(lot.open_key, lot.open_key)].lots.append(lot)
+        book = books[owner.get(lot.open_key, lot.open_key)]
+        book.lots.append(lot)
+        book.fees += lot.fees
     for value in values:
         books[owner.get(value.lot.open_key, value.lot.open_key)].values.append(value)
     return books
@@ -55,12 +66,18 @@ def ny_day(match: ClosingMatch) -> date:
     return match.closed_at.astimezone(EASTERN).date()
 
 
+def _plain(number: Decimal) -> str:
+    text = str(number)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def leg_text(leg: GroupLeg) -> str:
     """Return a leg as a trader writes it: ``-2 SPY 12/18/26 450 P`` or ``+100 SPY``."""
-    qty = f"{leg.quantity:+f}".rstrip("0").rstrip(".")
+    qty = _plain(leg.quantity)
+    qty = qty if qty.startswith("-") else f"+{qty}"
     if leg.right is None or leg.expiry is None or leg.strike is None:
         return f"{qty} {leg.symbol.strip()}"
-    strike = f"{leg.strike:f}".rstrip("0").rstrip(".")
+    strike = _plain(leg.strike)
     root = leg.symbol[:6].strip() or leg.symbol
     return f"{qty} {root} {leg.expiry:%m/%d/%y} {strike} {leg.right.value}"
 
@@ -104,10 +121,7 @@ def trade_rows(
     entry_deltas: Mapping[str, float | None],
 ) -> list[TradeRow]:
     """Return one TradeRow per group, with its roll chain's cumulative figures."""
-    realized = {
-        gid: sum((m.realized(convention) for m in book.matches), ZERO)
-        for gid, book in books.items()
-    }
+    realized = {gid: book.realized for gid, book in books.items()}
     chain_of = {gid: chain for chain in groups.chains for gid in chain.group_ids}
     return [
         _trade(group, books.get(group.id, GroupBook()), convention, realized, chain_of,
@@ -127,7 +141,6 @@ def _trade(
     values = {id(v.lot): v for v in book.values}
     chain = chain_of.get(group.id)
     chain_ids: tuple[str, ...] = getattr(chain, "group_ids", (group.id,))
-    fees = sum((m.fees for m in book.matches), ZERO) + sum((lot.fees for lot in book.lots), ZERO)
     return TradeRow(
         id=group.id,
         account=group.account,
@@ -139,7 +152,7 @@ def _trade(
         status=TradeStatus.OPEN if group.is_open else TradeStatus.CLOSED,
         realized=realized.get(group.id, ZERO),
         unrealized=sum((v.net for v in book.values), ZERO),
-        fees=fees,
+        fees=book.fees,
         cash_flow=group.cash_flow,
         entry_delta=entry_delta,
         roll_chain=group.roll_chain,

@@ -65,10 +65,14 @@ def build_view(
     open_value: Unrealized,
     entry_deltas: Mapping[str, float | None],
     netliq: NetLiqBridge | None = None,
+    by_key: Mapping[str, Transaction] | None = None,
 ) -> LedgerView:
-    """Return the whole P&L snapshot for ``request`` from the rebuilt ledger and groups."""
+    """Return the whole P&L snapshot for ``request`` from the rebuilt ledger and groups.
+
+    ``by_key`` is ``rows`` keyed by transaction key when the caller has it already.
+    """
     convention = request.convention
-    books = books_by_group(groups, ledger.matches, ledger.lots, open_value.lots)
+    books = books_by_group(groups, ledger.matches, ledger.lots, open_value.lots, convention)
     trades = trade_rows(groups, books, convention, entry_deltas)
     in_period = [m for m in ledger.matches if request.covers(ny_day(m))]
     closes = [_Close(m, ny_day(m), m.realized(convention), m.realized(convention, net=False))
@@ -83,22 +87,18 @@ def build_view(
         first=request.first or (days[0] if days else None),
         last=request.last or (days[-1] if days else None),
         accounts=tuple(sorted({row.account for row in rows})),
-        summary=_summary(request, ledger.matches, in_period, shown, open_value),
+        summary=_summary(request, ledger.matches, closes, shown, open_value),
         periods={p: _periods(closes, p) for p in PnlPeriod},
-        by_underlying=_grouped(shown, in_period, groups, convention, lambda t: t.underlying),
-        by_strategy=_grouped(shown, in_period, groups, convention, lambda t: t.kind),
+        by_underlying=_grouped(shown, closes, groups, lambda t: t.underlying),
+        by_strategy=_grouped(shown, closes, groups, lambda t: t.kind),
         by_delta=_grouped(
-            shown,
-            in_period,
-            groups,
-            convention,
-            lambda t: delta_bucket(t.entry_delta, request.delta_edges),
+            shown, closes, groups, lambda t: delta_bucket(t.entry_delta, request.delta_edges)
         ),
         trades=tuple(sorted(shown, key=lambda t: t.opened_at, reverse=True)),
         open_lots=tuple(lot_row(lot, values.get(id(lot))) for lot in ledger.lots),
         equity_curve=_equity(closes),
         netliq=netliq,
-        transactions={row.key: row for row in rows},
+        transactions=by_key if by_key is not None else {row.key: row for row in rows},
         problems=tuple(str(p) for p in ledger.problems)
         + tuple(f"override ignored: {s.key}: {s.reason}" for s in groups.stale_overrides),
     )
@@ -128,7 +128,7 @@ def delta_bucket(delta: float | None, edges: Sequence[float]) -> str:
 def _summary(
     request: ViewRequest,
     every_match: Sequence[ClosingMatch],
-    matches: Sequence[ClosingMatch],
+    closes: Sequence[_Close],
     trades: Sequence[TradeRow],
     open_value: Unrealized,
 ) -> PnlSummary:
@@ -142,10 +142,10 @@ def _summary(
     wins = [t.realized for t in closed if t.realized > 0]
     losses = [t.realized for t in closed if t.realized < 0]
     return PnlSummary(
-        realized=sum((m.realized(convention) for m in matches), ZERO),
-        realized_gross=sum((m.realized(convention, net=False) for m in matches), ZERO),
+        realized=sum((c.net for c in closes), ZERO),
+        realized_gross=sum((c.gross for c in closes), ZERO),
         unrealized=open_value.net,
-        fees=sum((m.fees for m in matches), ZERO) + open_value.fees,
+        fees=sum((c.match.fees for c in closes), ZERO) + open_value.fees,
         ytd_realized=sum(
             (m.realized(convention) for m in every_match if ny_day(m).year == year), ZERO
         ),
@@ -198,9 +198,8 @@ def _periods(closes: Sequence[_Close], period: PnlPeriod) -> tuple[PeriodPnl, ..
 
 def _grouped(
     trades: Sequence[TradeRow],
-    matches: Sequence[ClosingMatch],
+    closes: Sequence[_Close],
     groups: Classification,
-    convention: PnlConvention,
     label_of: Callable[[TradeRow], str],
 ) -> tuple[GroupPnl, ...]:
     """Group realized (in period), unrealized and counts by ``label_of(trade)``.
@@ -211,10 +210,11 @@ def _grouped(
     by_id = {t.id: t for t in trades}
     realized: dict[str, Decimal] = defaultdict(lambda: ZERO)
     fees: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for match in matches:
+    for close in closes:
+        match = close.match
         owner = groups.group_of.get(match.open_key) or groups.group_of.get(match.close_key)
         key = owner if owner in by_id else UNGROUPED
-        realized[key] += match.realized(convention)
+        realized[key] += close.net
         fees[key] += match.fees
     rows: dict[str, list[TradeRow]] = defaultdict(list)
     for trade in trades:
