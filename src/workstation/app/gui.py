@@ -24,7 +24,13 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import (
+    QApplication,
+    QMessageBox,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workstation import PRODUCT
 from workstation.app.instance import InstanceLock
@@ -34,7 +40,6 @@ from workstation.config.paths import resources_dir
 from workstation.ui.docks.chains.panel import ChainDock
 from workstation.ui.docks.dashboard.panel import DashboardPanel
 from workstation.ui.docks.planner.panel import PlannerDock
-from workstation.ui.docks.pnl.panel import PnlDock
 from workstation.ui.layout_store import LayoutStore
 from workstation.ui.main_window import MainWindow
 from workstation.ui.theme import apply_theme
@@ -44,6 +49,7 @@ from workstation.ui.tray import TrayNotifier
 if TYPE_CHECKING:
     from workstation.app.loop import TaskSupervisor
     from workstation.app.runtime import Runtime
+    from workstation.ui.docks.pnl.panel import PnlDock
 
 EXIT_IN_USE = 3
 PAINT_TIMEOUT_S = 3.0
@@ -126,8 +132,11 @@ class Shell:
             "planner", "Planner", self.planner.view, area="right", shortcut="Ctrl+3"
         )
         self.window.tabifyDockWidget(chains, planner)
-        self.pnl = PnlDock.create()
-        pnl = self.window.add_panel("pnl", "P&&L", self.pnl.view, area="right", shortcut="Ctrl+4")
+        # The P&L panel is built once the workspace is open (after first paint).
+        self.pnl: PnlDock | None = None
+        self.pnl_host = QWidget()
+        QVBoxLayout(self.pnl_host).setContentsMargins(0, 0, 0, 0)
+        pnl = self.window.add_panel("pnl", "P&&L", self.pnl_host, area="right", shortcut="Ctrl+4")
         self.window.tabifyDockWidget(planner, pnl)
         chains.raise_()
         self.window.restore_layout()
@@ -145,6 +154,17 @@ class Shell:
             self.window.minimize_to_tray = True
             return tray
         return ToastNotifier(self.window)
+
+    def attach_pnl(self) -> PnlDock:
+        """Build the P&L panel into its dock (its models and charts load here, not at start)."""
+        from workstation.ui.docks.pnl import panel
+
+        if self.pnl is None:
+            self.pnl = panel.PnlDock.create()
+            layout = self.pnl_host.layout()
+            assert layout is not None
+            layout.addWidget(self.pnl.view)
+        return self.pnl
 
     def set_theme(self, name: str) -> None:
         """Switch theme now and remember it for this workspace."""

@@ -40,21 +40,20 @@ class LedgerActions:
         self,
         window: MainWindow,
         importer: TransactionImport,
-        pnl: PnlController,
+        pnl: Callable[[], PnlController],
         spawn: Spawn,
         notify: Notify,
     ) -> None:
-        self._window, self._importer, self._pnl = window, importer, pnl
+        self._window, self._importer, self._pnl = window, importer, pnl  # built on demand
         self._spawn, self._notify = spawn, notify
         self.dialog: ImportDialog | None = None
-        menu = window.menu("file")
-        window.add_action(
+        actions = [
             UiAction("import", "Import broker transactions…", self.open_import, ("Ctrl+I",),
                      help="Preview and import a Tastytrade or Schwab CSV export"),
-            menu,
-        )  # fmt: skip
-        for name, title, what, pattern, default in EXPORTS:
-            window.add_action(UiAction(name, title, self._exporter(what, pattern, default)), menu)
+            *(UiAction(name, title, self._exporter(what, pattern, default))
+              for name, title, what, pattern, default in EXPORTS),
+        ]  # fmt: skip
+        window.add_actions(actions, window.menu("file"))
 
     def _exporter(self, what: str, pattern: str, default: str) -> Callable[[], None]:
         return lambda: self.export(what, pattern, default)
@@ -70,7 +69,7 @@ class LedgerActions:
         self.dialog.raise_()
 
     def _imported(self, outcome: ImportOutcome) -> None:
-        self._pnl.refresh()
+        self._pnl().refresh()
         self._notify(
             Notification("Import finished", f"{outcome.added:,} new transactions", Severity.INFO)
         )
@@ -82,5 +81,5 @@ class LedgerActions:
             self._spawn(self._export(what, Path(name)), f"export {what}")
 
     async def _export(self, what: str, path: Path) -> None:
-        written = await self._pnl.export(what, path)
+        written = await self._pnl().export(what, path)
         self._notify(Notification("Export written", str(written), Severity.INFO))

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from workstation.app.gui import Shell
     from workstation.app.loop import TaskSupervisor
     from workstation.app.runtime import Runtime
+    from workstation.services.ledger import LedgerService
+    from workstation.ui.docks.pnl.controller import PnlController
 
 log = logging.getLogger(__name__)
 PASSPHRASE_TRIES = 3
@@ -139,24 +141,48 @@ class Session:
         self._start_schedule(runtime, symbols)
 
     def _connect_ledger(self, runtime: Runtime) -> None:
-        """The P&L panel and the File menu's import and export entries."""
-        from workstation.app.ledger_actions import LedgerActions
-        from workstation.ui.docks.pnl.controller import PnlController
+        """The P&L panel and the File menu's import and export entries.
 
-        ledger, importer = runtime.context.ledger, runtime.context.ledger_import
-        if ledger is None or importer is None:
+        Their modules load in a worker thread and the panel is built after
+        that, so opening the workspace never stalls the window.
+        """
+        if runtime.context.ledger is None or runtime.context.ledger_import is None:
             return
-        pnl = PnlController(self.shell.pnl, ledger, self._spawn)
-        self.shell.pnl.controller = pnl
+        self.supervisor.spawn(self._ledger_ui(runtime), name="ledger")
+
+    async def _ledger_ui(self, runtime: Runtime) -> None:
+        ledger, importer = runtime.context.ledger, runtime.context.ledger_import
+        assert ledger is not None
+        assert importer is not None
+        await self.supervisor.run_blocking(_import_ledger_ui)
+        from workstation.app.ledger_actions import LedgerActions
+
         self.ledger_actions = LedgerActions(
-            self.shell.window, importer, pnl, self._spawn, self.shell.notifier.notify
+            self.shell.window,
+            importer,
+            lambda: self._pnl_controller(ledger),
+            self._spawn,
+            self.shell.notifier.notify,
         )
+        await runtime.ensure_demo_account(self.supervisor.run_blocking)
+        dock = self.shell.window.docks["pnl"]
+        if dock.isVisible() and not dock.visibleRegion().isEmpty():
+            self._pnl_controller(ledger)
+        else:  # built when first shown; the rebuild is warmed meanwhile
+            dock.visibilityChanged.connect(
+                lambda visible: visible and self._pnl_controller(ledger) and None
+            )
+            await self.supervisor.run_blocking(ledger.base_now)
 
-        async def load() -> None:
-            await runtime.ensure_demo_account(self.supervisor.run_blocking)
-            pnl.refresh()
+    def _pnl_controller(self, ledger: LedgerService) -> PnlController:
+        """Return the P&L panel's controller, building the panel the first time."""
+        from workstation.ui.docks.pnl import controller
 
-        self.supervisor.spawn(load(), name="ledger")
+        dock = self.shell.attach_pnl()
+        if dock.controller is None:
+            dock.controller = controller.PnlController(dock, ledger, self._spawn)
+            dock.controller.refresh()
+        return dock.controller
 
     def _start_schedule(self, runtime: Runtime, symbols: list[str]) -> None:
         sup = self.supervisor
@@ -244,3 +270,9 @@ def _is_plan(attachment: object) -> bool:
     from workstation.services.planner import PlanResult  # loaded with the runtime
 
     return isinstance(attachment, PlanResult)
+
+
+def _import_ledger_ui() -> None:
+    """Load the P&L panel's and the import dialog's modules (in a worker thread)."""
+    import workstation.app.ledger_actions
+    import workstation.ui.docks.pnl.controller  # noqa: F401

@@ -86,9 +86,8 @@ def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
         await runtime.market.refresh(runtime.quote_symbols)
         if shell.dashboard.controller is not None:
             shell.dashboard.controller.refresh()
-        if options.panel == "pnl" and shell.pnl.controller is not None:
-            await runtime.ensure_demo_account(run_in_thread)
-            await shell.pnl.controller.load()
+        if options.panel == "pnl":
+            await _pnl_loaded(shell, runtime)
         if options.palette:
             shell.window.run_command(options.palette)
             running = shell.window.palette_popup.running
@@ -102,6 +101,16 @@ def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
         return code or 1
     print(outcome[0])
     return 0
+
+
+async def _pnl_loaded(shell: Shell, runtime: Runtime) -> None:
+    """Wait for the P&L panel to be built, then load the ledger into it."""
+    for _ in range(200):
+        if shell.pnl is not None and shell.pnl.controller is not None:
+            await runtime.ensure_demo_account(run_in_thread)
+            await shell.pnl.controller.load()
+            return
+        await asyncio.sleep(0.05)
 
 
 def _write(shell: Shell, panel: str | None, out: Path) -> str:

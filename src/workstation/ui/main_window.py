@@ -90,8 +90,19 @@ class MainWindow(QMainWindow):
         """Return the menu called ``name`` (file, view, go, help)."""
         return self._menus[name]
 
+    def add_actions(self, actions: list[UiAction], menu: QMenu | None = None) -> None:
+        """Register several UI actions, refreshing the palette and help listings once."""
+        for action in actions:
+            self._register(action, menu)
+        self._refresh_listings()
+
     def add_action(self, action: UiAction, menu: QMenu | None = None) -> QAction:
         """Register a UI action: shortcut on the window, menu entry, palette and help."""
+        qaction = self._register(action, menu)
+        self._refresh_listings()
+        return qaction
+
+    def _register(self, action: UiAction, menu: QMenu | None) -> QAction:
         qaction = QAction(action.title, self)
         qaction.setShortcuts([QKeySequence(s) for s in action.shortcuts])
         qaction.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -100,7 +111,6 @@ class MainWindow(QMainWindow):
         if menu is not None:
             menu.addAction(qaction)
         self._actions.append(action)
-        self._refresh_listings()
         return qaction
 
     def _refresh_listings(self) -> None:
