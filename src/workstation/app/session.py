@@ -129,7 +129,6 @@ class Session:
             runtime.context.chains, self._spawn, runtime.settings.chain_refresh_seconds
         )
         shell.planner.connect(runtime.context, self._spawn)
-        self._connect_ledger(runtime)
         shell.chains.view.open_in_planner.connect(self._open_in_planner)
         shell.window.palette_popup.result_ready.connect(self._open_requested_panel)
         shell.window.status.set_clock(runtime.clock.now)
@@ -137,20 +136,23 @@ class Session:
         self.bus.publish(runtime.opened_event)
         sup.spawn(runtime.market.refresh(symbols), name="first quotes")
         sup.spawn(runtime.market.run_stream(symbols), name="live quotes")
-        sup.spawn(runtime.ensure_history(sup.run_blocking), name="history backfill")
+        history = sup.spawn(runtime.ensure_history(sup.run_blocking), name="history backfill")
+        self._connect_ledger(runtime, history)
         self._start_schedule(runtime, symbols)
 
-    def _connect_ledger(self, runtime: Runtime) -> None:
+    def _connect_ledger(self, runtime: Runtime, history: asyncio.Task[Any]) -> None:
         """The P&L panel and the File menu's import and export entries.
 
         Their modules load in a worker thread and the panel is built after
-        that, so opening the workspace never stalls the window.
+        that, so opening the workspace never stalls the window. The demo
+        account and the ledger rebuild wait for the history backfill: entry
+        deltas are priced from the stored daily closes.
         """
         if runtime.context.ledger is None or runtime.context.ledger_import is None:
             return
-        self.supervisor.spawn(self._ledger_ui(runtime), name="ledger")
+        self.supervisor.spawn(self._ledger_ui(runtime, history), name="ledger")
 
-    async def _ledger_ui(self, runtime: Runtime) -> None:
+    async def _ledger_ui(self, runtime: Runtime, history: asyncio.Task[Any]) -> None:
         ledger, importer = runtime.context.ledger, runtime.context.ledger_import
         assert ledger is not None
         assert importer is not None
@@ -164,6 +166,7 @@ class Session:
             self._spawn,
             self.shell.notifier.notify,
         )
+        await asyncio.wait([history])  # its failure is the backfill's to report
         await runtime.ensure_demo_account(self.supervisor.run_blocking)
         dock = self.shell.window.docks["pnl"]
         if dock.isVisible() and not dock.visibleRegion().isEmpty():
