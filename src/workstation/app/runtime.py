@@ -253,19 +253,7 @@ def _wire(
         PlanBook(PlanStore(db), clock, run),
         events,
         SettingsService(SettingsStore(db), settings, run),
-        ledger_import=TransactionImport(
-            TransactionStore(db), SyncLog(db, clock=clock), read_statement, run
-        ),
-        ledger=LedgerService(
-            TransactionStore(db),
-            StrategyOverrideStore(db, clock),
-            BalanceSnapshotStore(db),
-            BarStore(db),
-            MarketMarks(market),
-            clock,
-            run,
-            rate=settings.risk_free_rate,
-        ),
+        *_ledger_services(db, market, clock, run, settings.risk_free_rate),
     )
     _apply_settings_live(context, planner)
     backfill = HistoryBackfill(
@@ -285,6 +273,26 @@ def _wire(
         maintenance,
         backfill,
     )
+
+
+def _ledger_services(
+    db: Database, market: MarketDataService, clock: Clock, run: BlockingRunner, rate: float
+) -> tuple[TransactionImport, LedgerService]:
+    """Return the import service (CSV exports) and the ledger (P&L views) of a workspace."""
+    importer = TransactionImport(
+        TransactionStore(db), SyncLog(db, clock=clock), read_statement, run
+    )
+    ledger = LedgerService(
+        TransactionStore(db),
+        StrategyOverrideStore(db, clock),
+        BalanceSnapshotStore(db),
+        BarStore(db),
+        MarketMarks(market),
+        clock,
+        run,
+        rate=rate,
+    )
+    return importer, ledger
 
 
 def _apply_settings_live(context: CommandContext, planner: PlannerService) -> None:
