@@ -24,6 +24,7 @@ from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
 
+from workstation.adapters.csv.tastytrade import COLUMNS as TASTYTRADE_COLUMNS
 from workstation.adapters.marketdata.demo.account_market import Contract
 from workstation.domain.occ import OptionRight
 from workstation.domain.strategies import StrategyKind, strike_text
@@ -42,29 +43,8 @@ STOCK_CLEARING_PER_SHARE = Decimal("0.0008")
 SEC_FEE_RATE = Decimal("0.0000278")  # of the proceeds of a sale
 CASH_FLOOR = Decimal(2_000)  # the trader keeps this much cash free when paying out, dollars
 
-HEADER = (
-    "Date",
-    "Type",
-    "Sub Type",
-    "Action",
-    "Symbol",
-    "Instrument Type",
-    "Description",
-    "Value",
-    "Quantity",
-    "Average Price",
-    "Commissions",
-    "Fees",
-    "Multiplier",
-    "Root Symbol",
-    "Underlying Symbol",
-    "Expiration Date",
-    "Strike Price",
-    "Call or Put",
-    "Order #",
-    "Total",
-    "Currency",
-)
+# The current-generation export's columns, in order: one definition, the importer's.
+HEADER: tuple[str, ...] = tuple(TASTYTRADE_COLUMNS)
 
 TRADE, RECEIVE_DELIVER, MONEY_MOVEMENT = "Trade", "Receive Deliver", "Money Movement"
 EQUITY, EQUITY_OPTION = "Equity", "Equity Option"
