@@ -32,6 +32,14 @@ class InstrumentKind(StrEnum):
         return self in _OPTION_KINDS
 
 
+_WEEKLY_INDEX_ROOTS = {"SPXW": "SPX", "RUTW": "RUT", "VIXW": "VIX", "NDXP": "NDX"}
+
+
+def underlying_of_root(root: str) -> str:
+    """Return the underlying of an option root: the index for its weekly/PM roots (SPXW -> SPX)."""
+    return _WEEKLY_INDEX_ROOTS.get(root, root)
+
+
 _OPTION_KINDS = frozenset(
     {InstrumentKind.EQUITY_OPTION, InstrumentKind.INDEX_OPTION, InstrumentKind.FUTURE_OPTION}
 )
@@ -62,8 +70,7 @@ class Instrument:
             if root in EUROPEAN_INDEX_ROOTS
             else InstrumentKind.EQUITY_OPTION
         )
-        underlying = root.removesuffix("W") if root in {"SPXW", "RUTW", "VIXW"} else root
-        underlying = "NDX" if root == "NDXP" else underlying
+        underlying = underlying_of_root(root)
         return cls(str(occ), kind, description, Decimal(100), underlying, occ)
 
     @property

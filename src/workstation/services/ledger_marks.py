@@ -18,7 +18,9 @@ from typing import Protocol
 import numpy as np
 
 from workstation.domain.chains import ChainSnapshot
+from workstation.domain.instruments import underlying_of_root
 from workstation.domain.lots import Lot
+from workstation.domain.occ import OptionRight
 from workstation.ports.marketdata import MarketDataError
 from workstation.services.market_data import MarketDataService
 
@@ -63,7 +65,7 @@ class MarketMarks:
 
     async def _option_marks(self, underlying: str, lots: list[Lot]) -> dict[str, Decimal]:
         try:
-            chain = await self._market.option_chain(_chain_root(underlying))
+            chain = await self._market.option_chain(underlying_of_root(underlying))
         except MarketDataError as exc:
             log.warning("no option marks for %s: %s", underlying, exc)
             return {}
@@ -83,16 +85,12 @@ def option_mark(chain: ChainSnapshot, lot: Lot) -> float | None:
     hit = rows[
         (rows["expiry"] == np.datetime64(lot.expiry, "D"))
         & (np.abs(rows["strike"] - float(lot.strike)) < 1e-6)
-        & (rows["is_call"] == (lot.right.value == "C"))
+        & (rows["is_call"] == (lot.right is OptionRight.CALL))
     ]
     if len(hit) == 0:
         return None
     row = hit[0]
     return _mid(float(row["bid"]), float(row["ask"]), float(row["last"]))
-
-
-def _chain_root(underlying: str) -> str:
-    return {"SPXW": "SPX", "NDXP": "NDX", "RUTW": "RUT"}.get(underlying, underlying)
 
 
 def _mid(bid: float, ask: float, last: float) -> float:

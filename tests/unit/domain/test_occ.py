@@ -66,3 +66,13 @@ def test_index_option_instrument_is_european_with_weekly_root_mapped():
     spy = Instrument.option("SPY   261218P00500000")
     assert spy.kind is InstrumentKind.EQUITY_OPTION
     assert not spy.is_european
+
+
+@pytest.mark.parametrize(
+    ("root", "underlying"),
+    [("SPXW", "SPX"), ("NDXP", "NDX"), ("RUTW", "RUT"), ("SPX", "SPX"), ("AAPL", "AAPL")],
+)
+def test_weekly_index_roots_map_to_their_index(root: str, underlying: str) -> None:
+    from workstation.domain.instruments import underlying_of_root
+
+    assert underlying_of_root(root) == underlying

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from workstation.domain.occ import OptionRight
 from workstation.domain.trade_groups import Classification
 from workstation.domain.transactions import Transaction
 from workstation.engines.pricing import bsm
@@ -61,7 +62,7 @@ def _option_deltas(options: list[Transaction], spot_on: SpotOn, rate: float) -> 
     spots = np.array([spot_on(row.underlying, row.trade_date) or np.nan for row in options])
     strikes = np.array([float(row.strike or 0) for row in options])
     premium = np.array([float(row.price or 0) for row in options])
-    calls = np.array([row.right is not None and row.right.value == "C" for row in options])
+    calls = np.array([row.right is OptionRight.CALL for row in options])
     years = np.array(
         [max((row.expiry or row.trade_date) - row.trade_date, ONE_DAY).days for row in options],
         dtype=float,
