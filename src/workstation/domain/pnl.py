@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from workstation.domain.event_calendar import EASTERN
 from workstation.domain.transactions import Transaction
 
 ZERO = Decimal(0)
@@ -266,6 +267,4 @@ class LedgerView:
 
 
 def _ny_day(moment: datetime) -> date:
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo("America/New_York")).date()
+    return moment.astimezone(EASTERN).date()

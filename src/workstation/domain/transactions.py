@@ -30,14 +30,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from workstation.domain.event_calendar import EASTERN
 from workstation.domain.instruments import InstrumentKind
 from workstation.domain.occ import OccSymbol, OptionRight
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
-NEW_YORK = ZoneInfo("America/New_York")
 
 
 class TransactionKind(StrEnum):
@@ -189,7 +188,7 @@ class Transaction:
     @property
     def trade_date(self) -> date:
         """Return the New York calendar date of execution."""
-        return self.executed_at.astimezone(NEW_YORK).date()
+        return self.executed_at.astimezone(EASTERN).date()
 
 
 def content_key_of(row: Transaction) -> str:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from workstation.domain.bars import Timeframe
+from workstation.domain.event_calendar import EASTERN
 from workstation.domain.lots import Ledger, Lot, PnlConvention, Unrealized
 from workstation.domain.pnl import LedgerView, NetLiqBridge
 from workstation.domain.trade_groups import Classification, StrategyOverrides
@@ -36,8 +36,6 @@ from workstation.storage.balance_snapshots import BalanceSnapshotStore
 from workstation.storage.bars import BarStore
 from workstation.storage.strategy_overrides import StrategyOverrideStore
 from workstation.storage.transactions import TransactionStore
-
-EASTERN = ZoneInfo("America/New_York")
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,3 +131,25 @@ def test_a_close_outside_every_strategy_still_adds_up() -> None:
     close = _Close(lieu, OPENED.date(), lieu.net, lieu.gross)
     table = _grouped([], [close], Classification((), (), {}), str)
     assert [(g.label, g.realized) for g in table] == [(UNGROUPED, Decimal("81.23"))]
+
+
+def test_an_evening_close_counts_on_its_new_york_day() -> None:
+    from workstation.engines.pnl.view import ViewRequest, build_view
+
+    opened = _put("o", "480", -1, 2.0)
+    evening = datetime(2026, 4, 1, 2, 0, tzinfo=UTC)  # 22:00 ET on Mar 31, as the store keeps it
+    closed = Transaction(
+        "tastytrade", "A", "c", TransactionKind.TRADE, evening,
+        instrument=InstrumentKind.EQUITY_OPTION, symbol=opened.symbol, underlying="SPY",
+        expiry=EXPIRY, strike=Decimal(480), right=OptionRight.PUT, multiplier=Decimal(100),
+        quantity=Decimal(1), price=Decimal("0.50"), value=Decimal(-50),
+        effect=PositionEffect.CLOSE,
+    )  # fmt: skip
+    rows = [opened, closed]
+    ledger = rebuild(rows)
+    groups = classify(rows, {"c": ["o"]})
+    march = ViewRequest(evening, date(2026, 3, 1), date(2026, 3, 31))
+    view = build_view(march, rows, ledger, groups, unrealized(ledger.lots, {}), {})
+    assert view.summary.closed_trades == 1
+    assert view.summary.realized == Decimal(150)
+    assert [t.status.value for t in view.trades] == ["closed"]

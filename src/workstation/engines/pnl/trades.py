@@ -13,14 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
+from workstation.domain.event_calendar import EASTERN
 from workstation.domain.lots import ClosingMatch, Lot, LotValue, PnlConvention
 from workstation.domain.pnl import LotRow, MatchRow, TradeRow, TradeStatus
 from workstation.domain.trade_groups import Classification, GroupLeg, StrategyGroup
 
 ZERO = Decimal(0)
-EASTERN = ZoneInfo("America/New_York")
 
 
 @dataclass(slots=True)

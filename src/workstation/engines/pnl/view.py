@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from workstation.domain.event_calendar import EASTERN
 from workstation.domain.lots import ClosingMatch, Ledger, PnlConvention, Unrealized
 from workstation.domain.pnl import (
     EquityPoint,
@@ -108,10 +109,15 @@ def _shown(trade: TradeRow, request: ViewRequest) -> bool:
     if trade.status is TradeStatus.OPEN:
         return True
     closed = trade.closed_at
-    opened = trade.opened_at.date()
+    opened = _ny(trade.opened_at)
     last_ok = request.last is None or opened <= request.last
-    first_ok = request.first is None or (closed is not None and closed.date() >= request.first)
+    first_ok = request.first is None or (closed is not None and _ny(closed) >= request.first)
     return last_ok and first_ok
+
+
+def _ny(moment: datetime) -> date:
+    """Return the New York calendar date of ``moment`` (periods are New York dates)."""
+    return moment.astimezone(EASTERN).date()
 
 
 def delta_bucket(delta: float | None, edges: Sequence[float]) -> str:
@@ -133,11 +139,11 @@ def _summary(
     open_value: Unrealized,
 ) -> PnlSummary:
     convention = request.convention
-    year = request.as_of.date().year
+    year = _ny(request.as_of).year
     closed = [
         t
         for t in trades
-        if t.status is TradeStatus.CLOSED and t.closed_at and request.covers(t.closed_at.date())
+        if t.status is TradeStatus.CLOSED and t.closed_at and request.covers(_ny(t.closed_at))
     ]
     wins = [t.realized for t in closed if t.realized > 0]
     losses = [t.realized for t in closed if t.realized < 0]

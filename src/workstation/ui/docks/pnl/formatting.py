@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from PySide6.QtGui import QColor
 
+from workstation.domain.event_calendar import EASTERN
 from workstation.ui.theme import colors
 
-NEW_YORK = ZoneInfo("America/New_York")
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 DASH = "—"
@@ -69,7 +68,7 @@ def price(value: Decimal | None) -> str:
 
 def ny_date(moment: datetime) -> date:
     """Return the New York calendar date of an aware moment."""
-    return moment.astimezone(NEW_YORK).date()
+    return moment.astimezone(EASTERN).date()
 
 
 def day_text(day: date | None) -> str:
@@ -79,7 +78,7 @@ def day_text(day: date | None) -> str:
 
 def moment_text(moment: datetime) -> str:
     """Return ``2026-11-20 16:00 ET`` (New York time)."""
-    return f"{moment.astimezone(NEW_YORK):%Y-%m-%d %H:%M} ET"
+    return f"{moment.astimezone(EASTERN):%Y-%m-%d %H:%M} ET"
 
 
 def pnl_color(value: Decimal | None) -> QColor | None:
