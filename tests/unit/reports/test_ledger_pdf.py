@@ -23,7 +23,7 @@ from workstation.domain.pnl import (
     TradeRow,
     TradeStatus,
 )
-from workstation.reports.ledger import FOOTER, pdf_statement, write_pnl_statement
+from workstation.reports.ledger import FOOTER, pdf_page, write_pnl_statement
 from workstation.reports.ledger.pdf_charts import date_ticks, money_text, months_between
 
 D = Decimal
@@ -310,7 +310,7 @@ def test_a_failure_while_building_leaves_the_old_file_and_no_temp_file(
     def broken_footer(canvas: object, pages: int) -> None:
         raise RuntimeError("printer on fire")
 
-    monkeypatch.setattr(pdf_statement, "_draw_footer", broken_footer)
+    monkeypatch.setattr(pdf_page, "draw_footer", broken_footer)
     with pytest.raises(RuntimeError, match="printer on fire"):
         write_pnl_statement(sample_view(), path)
     assert path.read_bytes() == b"previous statement"

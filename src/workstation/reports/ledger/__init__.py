@@ -22,7 +22,8 @@ from workstation.reports.ledger.csv_export import (
     write_pnl_by_csv,
     write_transactions_csv,
 )
-from workstation.reports.ledger.pdf_statement import FOOTER, write_pnl_statement
+from workstation.reports.ledger.pdf_page import FOOTER
+from workstation.reports.ledger.pdf_statement import write_pnl_statement
 
 __all__ = [
     "CLOSED_TRADE_HEADER",
