@@ -21,7 +21,7 @@ from workstation.domain.bars import Timeframe
 from workstation.domain.event_calendar import EASTERN
 from workstation.domain.lots import Ledger, Lot, PnlConvention, Unrealized
 from workstation.domain.pnl import LedgerView, NetLiqBridge
-from workstation.domain.trade_groups import Classification, StrategyOverrides
+from workstation.domain.trade_groups import Classification
 from workstation.domain.transactions import Transaction
 from workstation.engines.classify import classify
 from workstation.engines.ledger import rebuild, unrealized
@@ -110,7 +110,7 @@ class LedgerService:
             closes: dict[str, list[str]] = {}
             for match in ledger.matches:
                 closes.setdefault(match.close_key, []).append(match.open_key)
-            groups = classify(rows, closes, self._stored_overrides())
+            groups = classify(rows, closes, self._overrides.load())
             by_key = {r.key: r for r in rows}
             deltas = entry_deltas(groups, by_key, self._spot_lookup(rows), self._rate)
             base = _Base(rows, by_key, ledger, groups, deltas)
@@ -206,15 +206,6 @@ class LedgerService:
         return start, snaps[-1].net_liquidating_value
 
     # ------------------------------------------------------------ corrections
-    def _stored_overrides(self) -> StrategyOverrides:
-        stored = self._overrides.load()
-        return StrategyOverrides(stored.regroup, stored.names, stored.tags)
-
-    async def regroup(self, opening_key: str, group_id: str) -> None:
-        """Move a leg (by its opening transaction key) into another strategy."""
-        await self._run(self._overrides.regroup, opening_key, group_id)
-        self._overrides_version += 1
-
     async def merge(self, target_id: str, group_ids: Sequence[str]) -> None:
         """Move every opening leg of ``group_ids`` into strategy ``target_id``."""
         base = await self._run(self._base, None)

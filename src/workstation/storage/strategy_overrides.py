@@ -9,25 +9,16 @@ Three kinds: ``regroup`` (opening key -> target group id), ``name`` (group id
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
 
+from workstation.domain.trade_groups import StrategyOverrides
 from workstation.ports.clock import Clock, SystemClock
 from workstation.storage.database import Database
 from workstation.storage.tables import strategy_overrides
 
 KINDS = ("regroup", "name", "tags")
-
-
-@dataclass(frozen=True, slots=True)
-class StoredOverrides:
-    """All overrides as plain mappings (the service turns them into the domain type)."""
-
-    regroup: dict[str, str] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class StrategyOverrideStore:
@@ -37,18 +28,20 @@ class StrategyOverrideStore:
         self._db = db
         self._clock = clock or SystemClock()
 
-    def load(self) -> StoredOverrides:
+    def load(self) -> StrategyOverrides:
         """Return every stored override."""
-        found = StoredOverrides()
+        regroup: dict[str, str] = {}
+        names: dict[str, str] = {}
+        tags: dict[str, tuple[str, ...]] = {}
         with self._db.engine.connect() as connection:
             for kind, subject, value, _ in connection.execute(select(strategy_overrides)):
                 if kind == "regroup":
-                    found.regroup[subject] = value
+                    regroup[subject] = value
                 elif kind == "name":
-                    found.names[subject] = value
+                    names[subject] = value
                 else:
-                    found.tags[subject] = tuple(json.loads(value))
-        return found
+                    tags[subject] = tuple(json.loads(value))
+        return StrategyOverrides(regroup, names, tags)
 
     def regroup(self, opening_key: str, group_id: str) -> None:
         """Move the leg opened by ``opening_key`` into group ``group_id``."""
