@@ -29,9 +29,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from workstation.domain.account_rules import RuleRegime
 from workstation.domain.accounts import AccountKind
 from workstation.domain.event_calendar import EventKind, EventStatus
 from workstation.domain.instruments import InstrumentKind
+from workstation.domain.notifications import Severity
 from workstation.domain.transactions import TransactionKind, TransactionSource
 from workstation.storage.columns import DecimalText, UtcInstant
 
@@ -320,3 +322,49 @@ balance_snapshots = Table(
     Column("source", Text, nullable=False, server_default=""),
     PrimaryKeyConstraint("broker", "account", "date"),
 )
+
+account_rules = Table(
+    "account_rules",
+    metadata,
+    Column("broker", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("regime", Text, nullable=False, comment="The trader's choice of rule regime"),
+    Column("updated_at", UtcInstant, nullable=False),
+    PrimaryKeyConstraint("broker", "account"),
+    CheckConstraint(_one_of("regime", tuple(r.value for r in RuleRegime)), name="regime"),
+)
+
+account_status = Table(
+    "account_status",
+    metadata,
+    Column("broker", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("as_of", UtcInstant, nullable=False, comment="When the broker reported it"),
+    Column("day_trade_count", Integer),
+    Column("is_pattern_day_trader", Boolean),
+    Column("pdt_reset_on", Date),
+    Column("net_liquidating_value", DecimalText, comment="Dollars"),
+    Column("cash_balance", DecimalText),
+    Column("maintenance_requirement", DecimalText),
+    Column("buying_power", DecimalText),
+    Column("source", Text, nullable=False, server_default=""),
+    PrimaryKeyConstraint("broker", "account"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("condition_key", Text, nullable=False, comment="One alert per condition, ever"),
+    Column("source", Text, nullable=False, comment="exit, day_trades, settlement, ..."),
+    Column("symbol", Text, nullable=False, server_default=""),
+    Column("severity", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("context", Text, nullable=False, server_default="{}", comment="JSON: what fired"),
+    Column("fired_at", UtcInstant, nullable=False),
+    Column("acknowledged_at", UtcInstant),
+    UniqueConstraint("condition_key"),
+    CheckConstraint(_one_of("severity", tuple(s.value for s in Severity)), name="severity"),
+)
+Index(None, alerts.c.fired_at)

@@ -138,6 +138,27 @@ SAMPLE_ROWS: dict[str, Callable[[int], dict[str, Any]]] = {
         "date": f"2026-01-{n + 1:02d}",
         "net_liquidating_value": "50000",
     },
+    "account_rules": lambda n: {
+        "broker": "tastytrade",
+        "account": f"5WT{n}",
+        "regime": "cash",
+        "updated_at": 1.0e9,
+    },
+    "account_status": lambda n: {
+        "broker": "tastytrade",
+        "account": f"5WT{n}",
+        "as_of": 1.0e9,
+        "day_trade_count": 2,
+    },
+    "alerts": lambda n: {
+        "id": 100 + n,
+        "condition_key": f"exit:g{n}:profit_target:hit",
+        "source": "exit",
+        "severity": "alert",
+        "title": "Profit target",
+        "body": "SPY bull put spread reached 50 % of max profit",
+        "fired_at": 1.0e9,
+    },
 }
 
 
