@@ -9,6 +9,7 @@ from datetime import date, datetime
 from workstation.domain.bars import BarSeries, Timeframe, empty_bars
 from workstation.domain.chains import ChainSnapshot
 from workstation.domain.event_calendar import CalendarEvent
+from workstation.domain.metrics import SymbolMetrics
 from workstation.domain.quotes import Quote
 from workstation.ports.marketdata import IvHistory, UnknownSymbol
 
@@ -51,6 +52,9 @@ class ScriptedMarketData:
 
     async def earnings(self, symbol: str, start: date, end: date) -> list[CalendarEvent]:
         return []
+
+    async def metrics(self, symbol: str, on: date) -> SymbolMetrics:
+        return SymbolMetrics(symbol, source="scripted")
 
     async def stream(self, symbols: Sequence[str]) -> AsyncIterator[list[Quote]]:
         self.stream_opens += 1

@@ -13,6 +13,7 @@ import numpy.typing as npt
 from workstation.domain.bars import BarSeries, Timeframe
 from workstation.domain.chains import ChainSnapshot
 from workstation.domain.event_calendar import CalendarEvent
+from workstation.domain.metrics import SymbolMetrics
 from workstation.domain.quotes import Quote
 
 IV_HISTORY_DTYPE = np.dtype([("date", "M8[D]"), ("iv", "f8")])
@@ -63,6 +64,13 @@ class MarketData(Protocol):
         Each is a ``CalendarEvent`` of kind earnings at the report's instant,
         oldest first; ETFs and indices return []. Raise UnknownSymbol for a
         symbol the provider does not know.
+        """
+        ...
+
+    async def metrics(self, symbol: str, on: date) -> SymbolMetrics:
+        """Return ``symbol``'s beta and next ex-dividend (on or after ``on``).
+
+        Raise UnknownSymbol for a symbol the provider does not know.
         """
         ...
 

@@ -16,6 +16,7 @@ from datetime import date
 from workstation.domain.chains import ChainSnapshot
 from workstation.domain.event_calendar import CalendarEvent
 from workstation.domain.events import FeedState, FeedStatusChanged, QuotesUpdated
+from workstation.domain.metrics import SymbolMetrics
 from workstation.domain.quotes import Quote, QuoteStatus
 from workstation.domain.retry import RetryPolicy
 from workstation.ports.clock import Clock
@@ -92,6 +93,10 @@ class MarketDataService:
     async def earnings(self, symbol: str, start: date, end: date) -> list[CalendarEvent]:
         """Return the provider's earnings dates for ``symbol`` in [start, end]."""
         return await self.provider.earnings(symbol, start, end)
+
+    async def metrics(self, symbol: str, on: date) -> SymbolMetrics:
+        """Return the provider's beta and next ex-dividend (on or after ``on``) for ``symbol``."""
+        return await self.provider.metrics(symbol, on)
 
     async def run_stream(self, symbols: Sequence[str]) -> None:
         """Consume the live feed until cancelled, reconnecting with backoff on failure."""

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 
+from workstation.adapters.marketdata.demo.dividends import next_ex_dividend, quarterly_amount
 from workstation.adapters.marketdata.demo.market import DemoMarket
 from workstation.adapters.marketdata.demo.ticks import Sleep, quote_stream
 from workstation.adapters.marketdata.demo.universe import INDICES, UNDERLYINGS, SymbolSpec, spec_of
@@ -19,6 +20,7 @@ from workstation.domain.bars import BarSeries, Timeframe
 from workstation.domain.chains import ChainSnapshot
 from workstation.domain.event_calendar import CalendarEvent
 from workstation.domain.instruments import Instrument
+from workstation.domain.metrics import SymbolMetrics
 from workstation.domain.quotes import Quote
 from workstation.engines.sessions import MarketStatus, TradingCalendar
 from workstation.ports.clock import Clock
@@ -116,6 +118,19 @@ class DemoMarketData:
         """
         now = self._clock.now()
         return await asyncio.to_thread(self._market.earnings, symbol, start, end, now)
+
+    async def metrics(self, symbol: str, on: date) -> SymbolMetrics:
+        """Return ``symbol``'s beta to SPY and its next quarterly ex-dividend on or after ``on``."""
+        return await asyncio.to_thread(self._metrics, spec_of(symbol), on, self._clock.now())
+
+    def _metrics(self, spec: SymbolSpec, on: date, now: datetime) -> SymbolMetrics:
+        ex_date = next_ex_dividend(spec, on, self._market.calendar)
+        amount = None
+        if ex_date is not None:
+            closes = self._market.daily_bars(spec.symbol, now)["close"]
+            amount = quarterly_amount(spec, float(closes[-1])) if len(closes) else None
+        beta = 1.0 if spec.symbol == "SPY" else spec.beta
+        return SymbolMetrics(spec.symbol, beta, spec.dividend_yield, ex_date, amount, "demo")
 
     async def stream(self, symbols: Sequence[str]) -> AsyncIterator[list[Quote]]:
         """Yield a batch of quotes for ``symbols`` ``ticks_per_second`` times a second.
