@@ -1,0 +1,1 @@
+"""Risk engines: exposure, scenarios, day trades, settlement and exits."""
