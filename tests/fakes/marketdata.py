@@ -24,8 +24,10 @@ class ScriptedMarketData:
         quotes: dict[str, Quote],
         stream_script: list[list[list[Quote]] | Exception] | None = None,
         chain: ChainSnapshot | None = None,
+        metrics: dict[str, SymbolMetrics] | None = None,
     ) -> None:
         self._quotes = quotes
+        self._metrics = metrics or {}
         self._script = list(stream_script or [])
         self._chain = chain
         self.stream_opens = 0
@@ -54,7 +56,7 @@ class ScriptedMarketData:
         return []
 
     async def metrics(self, symbol: str, on: date) -> SymbolMetrics:
-        return SymbolMetrics(symbol, source="scripted")
+        return self._metrics.get(symbol, SymbolMetrics(symbol, source="scripted"))
 
     async def stream(self, symbols: Sequence[str]) -> AsyncIterator[list[Quote]]:
         self.stream_opens += 1

@@ -35,6 +35,7 @@ from workstation.engines.volatility import RegimeBasis, RegimeRule
 from workstation.ports.clock import Clock, ShiftedClock, SystemClock
 from workstation.ports.marketdata import IvHistory
 from workstation.ports.secrets import SecretStore
+from workstation.services.alerts import AlertService
 from workstation.services.blocking import BlockingRunner
 from workstation.services.chain_analytics import ChainAnalytics, HistoryReader
 from workstation.services.chain_service import ChainService
@@ -49,7 +50,12 @@ from workstation.services.maintenance import Maintenance
 from workstation.services.market_data import MarketDataService
 from workstation.services.planner import PlannerService
 from workstation.services.plans import PlanBook
+from workstation.services.risk import RiskService, RiskStores
+from workstation.services.risk_market import RiskMarket
 from workstation.services.settings import SettingsService
+from workstation.storage.account_rules import AccountRuleStore, AccountStatusStore
+from workstation.storage.accounts import AccountStore
+from workstation.storage.alerts import AlertStore
 from workstation.storage.balance_snapshots import BalanceSnapshotStore
 from workstation.storage.bars import BarStore
 from workstation.storage.database import Database
@@ -255,6 +261,8 @@ def _wire(
         SettingsService(SettingsStore(db), settings, run),
         *_ledger_services(db, market, clock, run, settings.risk_free_rate),
     )
+    context.alerts = AlertService(AlertStore(db), run)
+    context.risk = _risk_service(db, context, BarStore(db), calendar, clock, run)
     _apply_settings_live(context, planner)
     backfill = HistoryBackfill(
         provider, BarStore(db), IvHistoryStore(db), SyncLog(db, clock=clock), calendar
@@ -293,6 +301,27 @@ def _ledger_services(
         rate=rate,
     )
     return importer, ledger
+
+
+def _risk_service(
+    db: Database,
+    context: CommandContext,
+    bars: BarStore,
+    calendar: TradingCalendar,
+    clock: Clock,
+    run: BlockingRunner,
+) -> RiskService:
+    """Return the risk service over the workspace's ledger, market data and account stores."""
+    assert context.ledger is not None
+    stores = RiskStores(AccountStore(db), AccountRuleStore(db), AccountStatusStore(db))
+
+    def settings() -> WorkspaceSettings:
+        return context.settings
+
+    market = RiskMarket(context.market, bars)
+    return RiskService(
+        context.ledger, market, stores, calendar, clock, settings, context.alerts, run
+    )
 
 
 def _apply_settings_live(context: CommandContext, planner: PlannerService) -> None:

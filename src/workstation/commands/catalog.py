@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from workstation.commands import calendar, general, ledger, market, planning, settings, sizing
+from workstation.commands import (
+    calendar,
+    general,
+    ledger,
+    market,
+    planning,
+    risk,
+    settings,
+    sizing,
+)  # fmt: skip
 from workstation.commands.registry import CommandRegistry
 
-COMMAND_MODULES = (general, market, planning, sizing, calendar, settings, ledger)
+COMMAND_MODULES = (general, market, planning, sizing, calendar, settings, ledger, risk)
 
 
 def default_registry() -> CommandRegistry:

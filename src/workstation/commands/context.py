@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from workstation.config.settings import WorkspaceSettings
     from workstation.engines.sessions import TradingCalendar
     from workstation.ports.clock import Clock
+    from workstation.services.alerts import AlertService
     from workstation.services.chain_service import ChainService
     from workstation.services.event_calendar import EventCalendarService
     from workstation.services.expected_move import ExpectedMoveService
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from workstation.services.market_data import MarketDataService
     from workstation.services.planner import PlannerService
     from workstation.services.plans import PlanBook
+    from workstation.services.risk import RiskService
     from workstation.services.settings import SettingsService
 
 
@@ -51,3 +53,5 @@ class CommandContext:
     settings_service: SettingsService | None = None
     ledger_import: TransactionImport | None = None
     ledger: LedgerService | None = None
+    risk: RiskService | None = None
+    alerts: AlertService | None = None

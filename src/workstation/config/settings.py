@@ -134,6 +134,45 @@ class WorkspaceSettings(BaseModel):
         1, ge=0, le=5, description="Macro quiet mode starts this many sessions before an event"
     )
 
+    day_trade_method: Literal["pairs", "direction"] = Field(
+        "pairs",
+        description="How day trades are counted: each closing transaction against a same-day "
+        "open (pairs) or each change of direction per security per day (direction)",
+    )
+    day_trade_legs_count_once: bool = Field(
+        False, description="All legs of one multi-leg order closed the same day count as one"
+    )
+    exit_profit_target_credit: float = Field(
+        0.5, gt=0, le=1, description="Credit trades: take profit at this share of max profit (0-1)"
+    )
+    exit_profit_target_debit: float = Field(
+        1.0, gt=0, le=10, description="Debit trades: take profit at this multiple of the debit"
+    )
+    exit_max_loss_multiple: float = Field(
+        2.0, gt=0, le=10, description="Credit trades: exit when the loss reaches this x the credit"
+    )
+    exit_max_loss_debit: float = Field(
+        0.5, gt=0, le=1, description="Debit trades: exit when this share of the debit is lost"
+    )
+    exit_time_dte: int = Field(
+        21, ge=0, le=365, description="Exit (or roll) at this many calendar days to expiry"
+    )
+    exit_expiry_window_dte: int = Field(
+        1, ge=0, le=5, description="Recommend let-expire or close from this many days to expiry"
+    )
+    beta_overrides: dict[str, float] = Field(
+        default_factory=dict,
+        description="Betas to SPY the trader sets per symbol, used instead of the provider's",
+    )
+    scenario_mode: Literal["em", "percent"] = Field(
+        "em", description="Scenario grid moves in expected moves (em) or percent"
+    )
+
+    @field_validator("beta_overrides")
+    @classmethod
+    def _upper_betas(cls, betas: dict[str, float]) -> dict[str, float]:
+        return {symbol.strip().upper(): float(beta) for symbol, beta in betas.items()}
+
     @field_validator("indices", "watchlist")
     @classmethod
     def _upper_unique(cls, symbols: list[str]) -> list[str]:

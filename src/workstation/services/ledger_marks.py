@@ -12,8 +12,9 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -61,7 +62,7 @@ class MarketMarks:
         except MarketDataError as exc:
             log.warning("no stock marks for %s: %s", ", ".join(symbols), exc)
             return {}
-        return {q.symbol: _decimal(_mid(q.bid, q.ask, q.last)) for q in quotes if q.last > 0}
+        return {q.symbol: _decimal(mid_price(q.bid, q.ask, q.last)) for q in quotes if q.last > 0}
 
     async def _option_marks(self, underlying: str, lots: list[Lot]) -> dict[str, Decimal]:
         try:
@@ -81,19 +82,25 @@ def option_mark(chain: ChainSnapshot, lot: Lot) -> float | None:
     """Return the chain's mid (or last) for the lot's contract, None when it is not listed."""
     if lot.expiry is None or lot.strike is None or lot.right is None:
         return None
+    row = contract_row(chain, lot.expiry, float(lot.strike), lot.right is OptionRight.CALL)
+    if row is None:
+        return None
+    return mid_price(float(row["bid"]), float(row["ask"]), float(row["last"]))
+
+
+def contract_row(chain: ChainSnapshot, expiry: date, strike: float, is_call: bool) -> Any | None:
+    """Return the chain row (``CHAIN_DTYPE``) of one contract, None when it is not listed."""
     rows = chain.rows
     hit = rows[
-        (rows["expiry"] == np.datetime64(lot.expiry, "D"))
-        & (np.abs(rows["strike"] - float(lot.strike)) < 1e-6)
-        & (rows["is_call"] == (lot.right is OptionRight.CALL))
+        (rows["expiry"] == np.datetime64(expiry, "D"))
+        & (np.abs(rows["strike"] - strike) < 1e-6)
+        & (rows["is_call"] == is_call)
     ]
-    if len(hit) == 0:
-        return None
-    row = hit[0]
-    return _mid(float(row["bid"]), float(row["ask"]), float(row["last"]))
+    return hit[0] if len(hit) else None
 
 
-def _mid(bid: float, ask: float, last: float) -> float:
+def mid_price(bid: float, ask: float, last: float) -> float:
+    """Return the mid of a two-sided quote, half the ask when only offered, else the last."""
     if math.isfinite(bid) and math.isfinite(ask) and ask >= bid > 0:
         return (bid + ask) / 2
     if math.isfinite(ask) and ask > 0 and (not math.isfinite(bid) or bid <= 0):

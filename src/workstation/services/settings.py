@@ -18,8 +18,13 @@ from workstation.config.settings import WorkspaceSettings
 from workstation.services.blocking import BlockingRunner
 from workstation.storage.settings_store import SettingsStore
 
-LIVE_PREFIXES = ("planner_", "guardrail_")
-LIVE_NAMES = frozenset({"account_value", "max_contracts_per_trade", "max_risk_per_trade"})
+LIVE_PREFIXES = ("planner_", "guardrail_", "day_trade_", "exit_")
+LIVE_NAMES = frozenset(
+    {
+        "account_value", "max_contracts_per_trade", "max_risk_per_trade",
+        "beta_overrides", "scenario_mode",
+    }
+)  # fmt: skip
 
 Listener = Callable[[WorkspaceSettings], None]
 
