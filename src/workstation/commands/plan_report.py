@@ -54,11 +54,29 @@ async def plan_command(ctx: CommandContext, values: dict[str, Any]) -> CommandRe
         *(f"note: {note}" for note in result.notes),
     ]
     data = plan_data(plan, TOP, ctx.calendar, result.notes)
+    if best is not None:
+        account = await account_warnings(ctx, best)
+        lines.extend(f"account: {warning}" for warning in account)
+        data["account_warnings"] = account
     if values["save"] is not None:
         lines.append(await _save(ctx, plan, values))
         data["saved"] = lines[-1]
     title = f"Plan {plan.underlying} {plan.bias} {plan.dte}d: {len(plan.candidates)} candidates"
     return CommandResult(title, tuple(lines), candidates_table(plan, TOP), data, attachment=result)
+
+
+async def account_warnings(ctx: CommandContext, candidate: Candidate) -> list[str]:
+    """Warn when ``candidate``, opened and closed today, would break an account rule.
+
+    Legacy-PDT accounts: would it be the day trade that flags the account?
+    Cash accounts: would paying its debit use unsettled funds? Empty without
+    a ledger or when nothing applies.
+    """
+    if ctx.risk is None:
+        return []
+    legs = len(candidate.strategy.option_legs) or 1
+    debit = candidate.strategy.net_premium
+    return await ctx.risk.pre_trade(legs, candidate.label, debit if debit > 0 else None)
 
 
 def size_for(candidate: Candidate, settings: WorkspaceSettings) -> PositionSize | None:

@@ -252,3 +252,17 @@ async def test_risk_command_text_and_json(db: Database, tmp_path: Path) -> None:
     assert "drops off 2026-11-30" in text
     assert result.data["accounts"][0]["day_trades"]["count"] == 2
     assert math.isfinite(result.data["portfolio"]["delta_shares"])
+
+
+async def test_plan_candidates_get_the_account_warning(db: Database, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from workstation.commands.plan_report import account_warnings
+
+    await _import(db, tmp_path)
+    strategy = SimpleNamespace(option_legs=(1, 2), net_premium=D("-150"))
+    candidate = SimpleNamespace(strategy=strategy, label="bull put credit spread 580/575 Dec 18")
+    context = SimpleNamespace(risk=_risk(db))
+    (warning,) = await account_warnings(context, candidate)  # type: ignore[arg-type]
+    assert warning.startswith("tastytrade 5WT1: Opening and closing bull put credit spread")
+    assert await account_warnings(SimpleNamespace(risk=None), candidate) == []  # type: ignore[arg-type]

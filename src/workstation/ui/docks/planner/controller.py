@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from workstation.commands.context import CommandContext
 from workstation.commands.grammar import CommandError
-from workstation.commands.plan_report import size_for
+from workstation.commands.plan_report import account_warnings, size_for
 from workstation.commands.plan_text import dollars, net_price
 from workstation.domain.strategies import Strategy
 from workstation.engines import planner as p
@@ -70,6 +70,7 @@ class PlannerController(QObject):
         self.bench: Workbench | None = None
         self.current: Candidate | None = None
         self.running: asyncio.Task[Any] | None = None
+        self.account_check: asyncio.Task[Any] | None = None
         view.plan_requested.connect(self.request_plan)
         view.candidate_selected.connect(self.select)
         view.edit_requested.connect(self.edit)
@@ -136,6 +137,7 @@ class PlannerController(QObject):
         )
         self.view.numbers.setText(_numbers(candidate))
         self._show_guard(candidate)
+        self._check_accounts(candidate)
         size = size_for(candidate, self.context.settings)
         self.view.sizing.setText("" if size is None else _size_line(size))
         self.view.sizing.setToolTip("" if size is None else "\n".join(size.arithmetic))
@@ -161,6 +163,23 @@ class PlannerController(QObject):
         box.message.setToolTip("\n\n".join(f.message for f in findings))
         box.reason.setVisible(candidate.blocked)
         box.save.setText("Override and save  Ctrl+S" if candidate.blocked else "Save plan  Ctrl+S")
+
+    def _check_accounts(self, candidate: Candidate) -> None:
+        """Add account-rule warnings (day trades, unsettled cash) to the guardrail box."""
+        if self.context.risk is None:
+            return
+        if self.account_check is not None and not self.account_check.done():
+            self.account_check.cancel()
+        self.account_check = self.spawn(self._account_lines(candidate), "planner: account check")
+
+    async def _account_lines(self, candidate: Candidate) -> None:
+        warnings = await account_warnings(self.context, candidate)
+        if self.current is not candidate or not warnings:
+            return
+        box = self.view.guard.message
+        lines = [f"<b>ACCOUNT</b> {html.escape(w)}" for w in warnings]
+        box.setText("<br>".join([box.text(), *lines]))
+        box.setToolTip("\n\n".join([box.toolTip(), *warnings]).strip())
 
     def edit(self, operation: str, step: int, row: int) -> None:
         """Apply a keyboard edit to the trade and re-assess it."""
