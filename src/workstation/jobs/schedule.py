@@ -1,4 +1,8 @@
-"""The workstation's schedule: quote-cache flushes, nightly backups, after-close backfill."""
+"""The workstation's schedule: quote-cache flushes, backups, backfill, risk alerts.
+
+Risk alerts (exit rules, day-trade and settlement conditions) are evaluated
+every ``risk_every_seconds`` in the background; each condition alerts once.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,8 @@ class ScheduledJobs:
     nightly_backup: Job
     after_close_backfill: Job
     flush_every_seconds: int = 30
+    risk_alerts: Job | None = None
+    risk_every_seconds: int = 60
 
 
 def build_scheduler(
@@ -63,6 +69,16 @@ def build_scheduler(
         name="Store today's bars",
         **defaults,
     )
+
+    if jobs.risk_alerts is not None:
+        scheduler.add_job(
+            jobs.risk_alerts,
+            "interval",
+            seconds=jobs.risk_every_seconds,
+            id="risk-alerts",
+            name="Check exit rules and account rules",
+            **defaults,
+        )
 
     def on_error(event: JobExecutionEvent) -> None:
         job = scheduler.get_job(event.job_id)

@@ -42,3 +42,30 @@ async def test_schedule_has_the_workstation_jobs_and_reports_failures():
     assert failures
     assert failures[0].name == "scheduled job Save latest quotes"
     assert failures[0].message == "disk full"
+
+
+async def test_risk_alerts_run_in_the_background_one_at_a_time():
+    ran: list[str] = []
+
+    async def nothing() -> None:
+        return None
+
+    async def risk_alerts() -> None:
+        ran.append("risk")
+
+    jobs = ScheduledJobs(nothing, nothing, nothing, risk_alerts=risk_alerts, risk_every_seconds=1)
+    scheduler = build_scheduler(asyncio.get_running_loop(), jobs, EventBus())
+    job = scheduler.get_job("risk-alerts")
+    assert job is not None
+    assert isinstance(job.trigger, IntervalTrigger)
+    assert job.max_instances == 1
+    assert job.coalesce
+    scheduler.start()
+    try:
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+            if ran:
+                break
+    finally:
+        scheduler.shutdown(wait=False)
+    assert ran == ["risk"]
