@@ -129,4 +129,16 @@ def test_snapshot_of_one_panel_and_unknown_panel(workstation, tmp_path):
         "--demo", "--data-dir", folder, "snapshot", "--out", str(out), "--panel", "nope"
     )
     assert bad.returncode == 2
-    assert "no panel 'nope' (panels: chains, dashboard, planner, pnl)" in bad.stderr
+    assert "no panel 'nope' (panels: chains, dashboard, planner, pnl, risk)" in bad.stderr
+
+
+def test_snapshot_of_the_risk_panel_loads_a_report(workstation, tmp_path):
+    folder = str(tmp_path / "demo")
+    out = tmp_path / "risk.png"
+    done = workstation(
+        "--demo", "--data-dir", folder, "snapshot", "--out", str(out), "--panel", "risk",
+        "--size", "1200x760", env={"WORKSTATION_DEMO_NOW": "2026-11-23T15:30:00Z"}, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert struct.unpack(">II", out.read_bytes()[16:24]) == (1200, 760)

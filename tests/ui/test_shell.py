@@ -171,3 +171,12 @@ def test_tray_menu_shows_hides_pauses_and_quits(qtbot, shell):
     assert tray.paused
     tray.quit_action.trigger()
     assert quits == [True]
+
+
+def test_ctrl_5_shows_the_risk_panel_tabbed_with_the_pnl_panel(qtbot, shell):
+    docks = shell.window.docks
+    assert docks["risk"] in shell.window.tabifiedDockWidgets(docks["pnl"])
+    assert shell.risk is None  # built by the session the first time it is shown
+    qtbot.keyClick(shell.window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert docks["risk"].isVisible()
+    assert not docks["risk"].visibleRegion().isEmpty()  # raised in front of the P&L panel

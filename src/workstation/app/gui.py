@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from workstation.app.loop import TaskSupervisor
     from workstation.app.runtime import Runtime
     from workstation.ui.docks.pnl.panel import PnlDock
+    from workstation.ui.docks.risk.panel import RiskDock
 
 EXIT_IN_USE = 3
 PAINT_TIMEOUT_S = 3.0
@@ -138,6 +139,14 @@ class Shell:
         QVBoxLayout(self.pnl_host).setContentsMargins(0, 0, 0, 0)
         pnl = self.window.add_panel("pnl", "P&&L", self.pnl_host, area="right", shortcut="Ctrl+4")
         self.window.tabifyDockWidget(planner, pnl)
+        # So is the Risk panel (built the first time it is shown).
+        self.risk: RiskDock | None = None
+        self.risk_host = QWidget()
+        QVBoxLayout(self.risk_host).setContentsMargins(0, 0, 0, 0)
+        risk = self.window.add_panel(
+            "risk", "Risk", self.risk_host, area="right", shortcut="Ctrl+5"
+        )
+        self.window.tabifyDockWidget(pnl, risk)
         chains.raise_()
         self.window.restore_layout()
         if size is not None:
@@ -165,6 +174,17 @@ class Shell:
             assert layout is not None
             layout.addWidget(self.pnl.view)
         return self.pnl
+
+    def attach_risk(self) -> RiskDock:
+        """Build the Risk panel into its dock (its modules load off the GUI thread first)."""
+        from workstation.ui.docks.risk import panel
+
+        if self.risk is None:
+            self.risk = panel.RiskDock.create()
+            layout = self.risk_host.layout()
+            assert layout is not None
+            layout.addWidget(self.risk.view)
+        return self.risk
 
     def set_theme(self, name: str) -> None:
         """Switch theme now and remember it for this workspace."""

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from workstation.app.loop import TaskSupervisor
     from workstation.app.runtime import Runtime
     from workstation.services.ledger import LedgerService
+    from workstation.services.risk import RiskService
     from workstation.ui.docks.pnl.controller import PnlController
+    from workstation.ui.docks.risk.controller import RiskController
 
 log = logging.getLogger(__name__)
 PASSPHRASE_TRIES = 3
@@ -176,6 +178,7 @@ class Session:
                 lambda visible: visible and self._pnl_controller(ledger) and None
             )
             await self.supervisor.run_blocking(ledger.base_now)
+        await self._risk_ui(runtime)
 
     def _pnl_controller(self, ledger: LedgerService) -> PnlController:
         """Return the P&L panel's controller, building the panel the first time."""
@@ -187,6 +190,32 @@ class Session:
             dock.controller.refresh()
         return dock.controller
 
+    async def _risk_ui(self, runtime: Runtime) -> None:
+        """The Risk panel: its modules (pyqtgraph too) load in a worker thread, and the
+        panel is built the first time it is shown, after the demo account exists."""
+        risk = runtime.context.risk
+        if risk is None:
+            return
+        await self.supervisor.run_blocking(_import_risk_ui)
+        dock = self.shell.window.docks["risk"]
+        dock.visibilityChanged.connect(
+            lambda visible: visible and self._risk_controller(risk) and None
+        )
+        if dock.isVisible() and not dock.visibleRegion().isEmpty():
+            self._risk_controller(risk)
+
+    def _risk_controller(self, risk: RiskService) -> RiskController:
+        """Return the Risk panel's controller, building the panel the first time."""
+        from workstation.ui.docks.risk import controller
+
+        dock = self.shell.attach_risk()
+        if dock.controller is None:
+            dock.controller = controller.RiskController(dock, risk, self._spawn)
+            # From now on the controller refreshes while shown and rests while hidden.
+            self.shell.window.docks["risk"].visibilityChanged.connect(dock.controller.set_visible)
+            dock.controller.set_visible(True)
+        return dock.controller
+
     def _start_schedule(self, runtime: Runtime, symbols: list[str]) -> None:
         sup = self.supervisor
         jobs = ScheduledJobs(
@@ -195,7 +224,10 @@ class Session:
             ),
             nightly_backup=lambda: runtime.maintenance.backup("nightly"),
             after_close_backfill=lambda: runtime.backfill_history(sup.run_blocking),
+            risk_alerts=None if runtime.context.risk is None else runtime.context.risk.check_alerts,
         )
+        if runtime.context.alerts is not None:  # exit and account alerts reach the tray/toast
+            runtime.context.alerts.notifier = self.shell.notifier
         scheduler = build_scheduler(sup.loop, jobs, self.bus)
         scheduler.start()
         sup.add_closer("scheduler", lambda: scheduler.shutdown(wait=False))
@@ -231,6 +263,8 @@ class Session:
             self.shell.dashboard.controller.stop()
         if self.shell.chains.controller is not None:
             self.shell.chains.controller.stop()
+        if self.shell.risk is not None and self.shell.risk.controller is not None:
+            self.shell.risk.controller.stop()
         await self.supervisor.shutdown()
         self.bridge.detach()
 
@@ -279,3 +313,8 @@ def _import_ledger_ui() -> None:
     """Load the P&L panel's and the import dialog's modules (in a worker thread)."""
     import workstation.app.ledger_actions
     import workstation.ui.docks.pnl.controller  # noqa: F401
+
+
+def _import_risk_ui() -> None:
+    """Load the Risk panel's modules, pyqtgraph among them (in a worker thread)."""
+    import workstation.ui.docks.risk.controller  # noqa: F401

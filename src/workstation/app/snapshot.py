@@ -88,6 +88,8 @@ def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
             shell.dashboard.controller.refresh()
         if options.panel == "pnl":
             await _pnl_loaded(shell, runtime)
+        if options.panel == "risk":
+            await _risk_loaded(shell, runtime)
         if options.palette:
             shell.window.run_command(options.palette)
             running = shell.window.palette_popup.running
@@ -109,6 +111,15 @@ async def _pnl_loaded(shell: Shell, runtime: Runtime) -> None:
         if shell.pnl is not None and shell.pnl.controller is not None:
             await runtime.ensure_demo_account(run_in_thread)
             await shell.pnl.controller.load()
+            return
+        await asyncio.sleep(0.05)
+
+
+async def _risk_loaded(shell: Shell, runtime: Runtime) -> None:
+    """Wait for the Risk panel to be built, then load a report into it."""
+    for _ in range(400):
+        if shell.risk is not None and shell.risk.controller is not None:
+            await shell.risk.controller.load()
             return
         await asyncio.sleep(0.05)
 

@@ -18,10 +18,10 @@ from workstation.commands.grammar import Arg, ArgKind, CommandError, CommandSpec
 from workstation.commands.result import CommandResult, Table
 from workstation.domain.account_rules import RuleRegime
 from workstation.domain.exits import RuleState
-from workstation.domain.exposure import GreekTotals
-from workstation.domain.risk import AccountRisk, PositionRisk, RiskReport
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy-backed types: imported when a report exists, not at start-up
+    from workstation.domain.exposure import GreekTotals
+    from workstation.domain.risk import AccountRisk, PositionRisk, RiskReport
     from workstation.services.risk import RiskService
 
 REGIMES = (*(r.value for r in RuleRegime), "default")

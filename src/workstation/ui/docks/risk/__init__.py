@@ -1,0 +1,1 @@
+"""The Risk panel: portfolio greeks, the scenario grid, account rules and exit management."""
