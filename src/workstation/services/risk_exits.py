@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from workstation.config.settings import WorkspaceSettings
 from workstation.domain.alerts import Alert
+from workstation.domain.event_calendar import EASTERN
 from workstation.domain.exits import ExitLeg, ExitPosition, ExitRules, ExpiryAction, RuleState
 from workstation.domain.instruments import InstrumentKind
 from workstation.domain.notifications import Severity
@@ -95,7 +96,8 @@ def exit_alerts(positions: Sequence[PositionRisk], now: datetime) -> list[Alert]
                 ))  # fmt: skip
         advice = assessment.recommendation
         if advice is not None and advice.action is not ExpiryAction.LET_EXPIRE:
-            key = f"exit:{risk.position.id}:expiry:{advice.action.value}:{now.date().isoformat()}"
+            day = now.astimezone(EASTERN).date().isoformat()  # one alert per session
+            key = f"exit:{risk.position.id}:expiry:{advice.action.value}:{day}"
             alerts.append(Alert(
                 key, "exit", f"Expiry: {advice.action.value.replace('_', ' ')} — {where}",
                 "; ".join(advice.reasons[:3]), now, Severity.ALERT, risk.position.underlying,
