@@ -10,7 +10,7 @@ workstation's estimate (engines/risk/margin), labelled as such.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,6 +19,7 @@ from workstation.domain.account_rules import BrokerAccountStatus, RuleRegime, de
 from workstation.domain.accounts import AccountKind
 from workstation.domain.daytrades import DayTradeMethod, DayTradeStatus
 from workstation.domain.risk import AccountRisk, MarginStatus
+from workstation.domain.settlement import SettlementStatus
 from workstation.domain.transactions import Transaction
 from workstation.engines.risk.daytrades import day_trade_status
 from workstation.engines.risk.settlement import settlement_status
@@ -129,7 +130,7 @@ def _difference(broker: BrokerAccountStatus | None, ours: DayTradeStatus | None)
 def _warnings(
     regime: RuleRegime,
     day_trades: DayTradeStatus | None,
-    settlement: object | None,
+    settlement: SettlementStatus | None,
     margin: MarginStatus | None,
     difference: str,
 ) -> tuple[str, ...]:
@@ -137,7 +138,7 @@ def _warnings(
     if day_trades is not None:
         found += _pdt_warnings(day_trades)
     if settlement is not None:
-        found += list(getattr(settlement, "warnings", ()))
+        found += settlement.warnings
     if margin is not None and margin.cushion < 0:
         found.append(f"Margin call risk: requirement exceeds equity by {-margin.cushion:,.2f} USD")
     if difference:
@@ -156,10 +157,3 @@ def _pdt_warnings(status: DayTradeStatus) -> list[str]:
     elif status.count == 3:
         found.append("3 day trades in the window: the next one flags the account")
     return found
-
-
-def regimes_for(
-    keys: Sequence[tuple[str, str]], chosen: Mapping[tuple[str, str], RuleRegime]
-) -> dict[tuple[str, str], RuleRegime | None]:
-    """Return the trader's choice per account (None: the default for its type)."""
-    return {key: chosen.get(key) for key in keys}
