@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.engines.risk.test_exposure import AAPL, SPX, small_book
+from tests.unit.engines.risk.books import AAPL, SPX, small_book
 from workstation.domain.exposure import Book, Leg, OptionTerms, ScenarioMode
 from workstation.engines.pricing.models import ExerciseStyle, theoretical_prices
 from workstation.engines.risk.scenarios import (
