@@ -49,6 +49,10 @@ class OpenLeg:
         """True for option legs."""
         return self.right is not None
 
+    def value_at(self, mark: Decimal) -> Decimal:
+        """Signed market value of the leg at ``mark`` dollars per share (dollars)."""
+        return mark * self.quantity * self.multiplier
+
     @property
     def entry_price(self) -> Decimal:
         """Average open price per share (dollars)."""

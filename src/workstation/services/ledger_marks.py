@@ -62,7 +62,7 @@ class MarketMarks:
         except MarketDataError as exc:
             log.warning("no stock marks for %s: %s", ", ".join(symbols), exc)
             return {}
-        return {q.symbol: _decimal(mid_price(q.bid, q.ask, q.last)) for q in quotes if q.last > 0}
+        return {q.symbol: as_price(mid_price(q.bid, q.ask, q.last)) for q in quotes if q.last > 0}
 
     async def _option_marks(self, underlying: str, lots: list[Lot]) -> dict[str, Decimal]:
         try:
@@ -74,7 +74,7 @@ class MarketMarks:
         for lot in lots:
             price = option_mark(chain, lot)
             if price is not None:
-                marks[lot.symbol] = _decimal(price)
+                marks[lot.symbol] = as_price(price)
         return marks
 
 
@@ -108,5 +108,6 @@ def mid_price(bid: float, ask: float, last: float) -> float:
     return last
 
 
-def _decimal(price: float) -> Decimal:
+def as_price(price: float) -> Decimal:
+    """Return a float price (dollars per share) as a Decimal to 4 places, as marks are kept."""
     return Decimal(str(round(price, 4)))

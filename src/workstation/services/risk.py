@@ -56,6 +56,7 @@ from workstation.ports.clock import Clock
 from workstation.services.alerts import AlertService
 from workstation.services.blocking import BlockingRunner, run_in_thread
 from workstation.services.ledger import LedgerService
+from workstation.services.ledger_marks import as_price
 from workstation.services.risk_accounts import (
     AccountFacts,
     CountingRules,
@@ -301,7 +302,7 @@ def _pnl(position: OpenPosition, quotes: Sequence[LegQuote]) -> Decimal | None:
         mark = quote.mark
         if not math.isfinite(mark):
             return None
-        total += Decimal(str(round(mark, 4))) * leg.quantity * leg.multiplier
+        total += leg.value_at(as_price(mark))
     return total.quantize(Decimal("0.01"))
 
 
@@ -317,7 +318,7 @@ def _market_value(risks: Sequence[PositionRisk]) -> Decimal | None:
         for leg in risk.legs:
             if not math.isfinite(leg.mark):
                 return None
-            total += Decimal(str(round(leg.mark, 4))) * leg.leg.quantity * leg.leg.multiplier
+            total += leg.leg.value_at(as_price(leg.mark))
     return total
 
 
@@ -326,9 +327,9 @@ def _requirement(risks: Sequence[PositionRisk]) -> Decimal:
     for risk in risks:
         if not (math.isfinite(risk.spot) and all(math.isfinite(x.mark) for x in risk.legs)):
             continue
-        marks = [Decimal(str(round(x.mark, 4))) for x in risk.legs]
+        marks = [as_price(x.mark) for x in risk.legs]
         total += maintenance_estimate(
-            [x.leg for x in risk.legs], Decimal(str(round(risk.spot, 4))), marks, risk.max_loss,
+            [x.leg for x in risk.legs], as_price(risk.spot), marks, risk.max_loss,
             broad_index=risk.position.underlying in BROAD_INDICES,
         )  # fmt: skip
     return total

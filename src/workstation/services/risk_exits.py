@@ -22,6 +22,7 @@ from workstation.domain.instruments import InstrumentKind
 from workstation.domain.notifications import Severity
 from workstation.domain.occ import OptionRight
 from workstation.domain.risk import OpenLeg, OpenPosition, PositionRisk
+from workstation.services.ledger_marks import as_price
 from workstation.services.risk_book import LegQuote
 from workstation.services.risk_market import UnderlyingMarket
 
@@ -56,8 +57,8 @@ def exit_position(
         _leg(leg, q, d, market.spot)
         for leg, q, d in zip(position.legs, quotes, deltas, strict=True)
     )
-    value = sum((Decimal(str(round(q.mark, 4))) * leg.quantity * leg.multiplier
-                 for leg, q in zip(position.legs, quotes, strict=True)), ZERO)  # fmt: skip
+    paired = zip(position.legs, quotes, strict=True)
+    value = sum((leg.value_at(as_price(q.mark)) for leg, q in paired), ZERO)
     expiry = position.nearest_expiry
     dte = None if expiry is None else max((expiry - today).days, 0)
     return ExitPosition(
