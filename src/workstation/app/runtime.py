@@ -318,7 +318,7 @@ def _risk_service(
     def settings() -> WorkspaceSettings:
         return context.settings
 
-    market = RiskMarket(context.market, bars)
+    market = RiskMarket(context.market, bars, run)
     return RiskService(
         context.ledger, market, stores, calendar, clock, settings, context.alerts, run
     )

@@ -23,6 +23,7 @@ from workstation.domain.chains import ChainSnapshot
 from workstation.domain.metrics import SymbolMetrics
 from workstation.engines.risk.beta import beta as measured_beta
 from workstation.ports.marketdata import MarketDataError
+from workstation.services.blocking import BlockingRunner, run_in_thread
 from workstation.services.market_data import MarketDataService
 from workstation.storage.bars import BarStore
 
@@ -64,9 +65,12 @@ class RiskMarketSnapshot:
 class RiskMarket:
     """Reads what the risk engines need from the workstation's market data."""
 
-    def __init__(self, market: MarketDataService, bars: BarStore) -> None:
+    def __init__(
+        self, market: MarketDataService, bars: BarStore, run: BlockingRunner = run_in_thread
+    ) -> None:
         self._market = market
         self._bars = bars
+        self._run = run  # stored closes are read off the event loop
 
     async def snapshot(
         self,
@@ -85,7 +89,8 @@ class RiskMarket:
             chain = chains.get(symbol)
             spot = chain.spot if chain is not None else spots.get(symbol, math.nan)
             metrics = await self._metrics(symbol, today)
-            found[symbol] = self._underlying(symbol, spot, chain, metrics, beta_overrides)
+            beta = await self._beta(symbol, metrics, beta_overrides)
+            found[symbol] = _underlying(symbol, spot, chain, metrics, beta)
         spy_chain = chains.get(BENCHMARK)
         benchmark = spy_chain.spot if spy_chain is not None else spots.get(BENCHMARK, math.nan)
         return RiskMarketSnapshot(found, benchmark, tuple(problems))
@@ -115,29 +120,14 @@ class RiskMarket:
             log.warning("no metrics for %s: %s", symbol, exc)
             return SymbolMetrics(symbol)
 
-    def _underlying(
-        self,
-        symbol: str,
-        spot: float,
-        chain: ChainSnapshot | None,
-        metrics: SymbolMetrics,
-        overrides: Mapping[str, float],
-    ) -> UnderlyingMarket:
-        beta, source = self._beta(symbol, metrics, overrides)
-        problem = "" if math.isfinite(spot) and spot > 0 else f"{symbol}: no price"
-        return UnderlyingMarket(
-            symbol, spot, chain, beta, source, metrics.dividend_yield,
-            metrics.next_ex_dividend, metrics.dividend_amount, problem,
-        )  # fmt: skip
-
-    def _beta(
+    async def _beta(
         self, symbol: str, metrics: SymbolMetrics, overrides: Mapping[str, float]
     ) -> tuple[float, str]:
         if symbol in overrides:
             return overrides[symbol], "your setting"
         if math.isfinite(metrics.beta):
             return metrics.beta, metrics.source or "provider"
-        measured = self._measured_beta(symbol)
+        measured = await self._run(self._measured_beta, symbol)
         if math.isfinite(measured):
             return measured, "daily closes"
         return 1.0, "assumed"
@@ -150,3 +140,17 @@ class RiskMarket:
         if common.size == 0:
             return math.nan
         return measured_beta(asset["close"][ia], bench["close"][ib])
+
+
+def _underlying(
+    symbol: str,
+    spot: float,
+    chain: ChainSnapshot | None,
+    metrics: SymbolMetrics,
+    beta: tuple[float, str],
+) -> UnderlyingMarket:
+    problem = "" if math.isfinite(spot) and spot > 0 else f"{symbol}: no price"
+    return UnderlyingMarket(
+        symbol, spot, chain, beta[0], beta[1], metrics.dividend_yield,
+        metrics.next_ex_dividend, metrics.dividend_amount, problem,
+    )  # fmt: skip
