@@ -167,13 +167,18 @@ class WorkspaceSettings(BaseModel):
     scenario_mode: Literal["em", "percent"] = Field(
         "em", description="Scenario grid moves in expected moves (em) or percent"
     )
+    alert_sound: bool = Field(False, description="Sound the system bell when an alert fires")
+    structure_watchlist: list[str] = Field(
+        default_factory=list,
+        description="Tickers whose market structure is tracked for alerts (empty: the watchlist)",
+    )
 
     @field_validator("beta_overrides")
     @classmethod
     def _upper_betas(cls, betas: dict[str, float]) -> dict[str, float]:
         return {symbol.strip().upper(): float(beta) for symbol, beta in betas.items()}
 
-    @field_validator("indices", "watchlist")
+    @field_validator("indices", "watchlist", "structure_watchlist")
     @classmethod
     def _upper_unique(cls, symbols: list[str]) -> list[str]:
         cleaned: list[str] = []

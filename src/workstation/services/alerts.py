@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from workstation.domain.alerts import Alert
 from workstation.ports.notifier import Notifier
@@ -54,6 +55,12 @@ class AlertService:
     async def recent(self, limit: int = 200, source: str | None = None) -> list[Alert]:
         """Return up to ``limit`` raised alerts, newest first."""
         return await self._run(self._store.recent, limit, source)
+
+    async def acknowledge(self, alert_id: int, at: datetime) -> bool:
+        """Mark alert ``alert_id`` seen at ``at`` (aware); False when there is no such alert."""
+        if at.tzinfo is None:
+            raise ValueError(f"acknowledging alert {alert_id}: {at} has no time zone")
+        return await self._run(self._store.acknowledge, alert_id, at)
 
     def _deliver(self, alert: Alert) -> None:
         log.info("alert %s: %s — %s", alert.condition_key, alert.title, alert.body)

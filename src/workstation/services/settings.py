@@ -22,7 +22,7 @@ LIVE_PREFIXES = ("planner_", "guardrail_", "day_trade_", "exit_")
 LIVE_NAMES = frozenset(
     {
         "account_value", "max_contracts_per_trade", "max_risk_per_trade",
-        "beta_overrides", "scenario_mode",
+        "beta_overrides", "scenario_mode", "alert_sound",
     }
 )  # fmt: skip
 
