@@ -20,7 +20,7 @@ from workstation.domain.transactions import StatementFile, Transaction
 from workstation.ports.statements import StatementReader
 from workstation.services.blocking import BlockingRunner, run_in_thread
 from workstation.storage.sync_log import SyncLog
-from workstation.storage.transactions import TransactionStore
+from workstation.storage.transactions import ImportPlan, TransactionStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,7 @@ class ImportPreview:
     statement: StatementFile
     new: tuple[Transaction, ...]
     present: int
+    revision: tuple[int, int] | None = None  # the store's (count, max id) when compared
 
     @property
     def rows(self) -> int:
@@ -105,17 +106,24 @@ class TransactionImport:
         """Read and validate ``path`` and compare it with the store (blocking)."""
         with paused_gc():
             statement = self._read(path, broker=broker, account=account)
+            revision = self._store.revision()
             plan = self._store.plan(statement.rows)
-        return ImportPreview(statement, plan.new, len(plan.present))
+        return ImportPreview(statement, plan.new, len(plan.present), revision)
 
     def commit_now(self, preview: ImportPreview) -> ImportOutcome:
         """Write the preview's new rows in one transaction and log the run (blocking).
 
-        The new rows are recomputed against the store at commit time, so a
-        sync that ran between preview and commit is not double counted.
+        The new rows are recomputed against the store at commit time when it
+        changed since the preview, so a sync that ran between preview and
+        commit is not double counted.
         """
         statement = preview.statement
-        fresh = self._store.plan(statement.rows)
+        if preview.revision is not None and preview.revision == self._store.revision():
+            fresh = ImportPlan(preview.new, ())
+            present = preview.present
+        else:
+            fresh = self._store.plan(statement.rows)
+            present = len(fresh.present)
         account = ",".join(statement.accounts) or None
         run_id = self._log.start("import", f"{statement.broker} csv", account)
         try:
@@ -124,9 +132,9 @@ class TransactionImport:
         except Exception as exc:
             self._log.finish(run_id, "failed", 0, f"{Path(statement.path).name}: {exc}")
             raise
-        detail = f"{Path(statement.path).name}: {added} added, {len(fresh.present)} present"
+        detail = f"{Path(statement.path).name}: {added} added, {present} present"
         self._log.finish(run_id, "ok", added, detail)
-        final = ImportPreview(statement, fresh.new, len(fresh.present))
+        final = ImportPreview(statement, fresh.new, present, self._store.revision())
         return ImportOutcome(final, added, run_id)
 
     def import_now(

@@ -116,6 +116,17 @@ def _services(db: Database) -> tuple[TransactionImport, LedgerService]:
     return importer, ledger
 
 
+async def test_a_commit_after_the_store_changed_compares_again(db: Database, export: Path) -> None:
+    importer, _ = _services(db)
+    first = await importer.preview(export, None, "5WT1")
+    second = await importer.preview(export, None, "5WT1")  # both compared with an empty store
+    assert (len(first.new), len(second.new)) == (11, 11)
+    assert (await importer.commit(first)).added == 11
+    late = await importer.commit(second)  # the store changed since: compared again
+    assert (late.added, late.preview.present, len(late.preview.new)) == (0, 11, 0)
+    assert TransactionStore(db).count() == 11
+
+
 async def test_import_is_idempotent_and_the_view_matches_hand_figures(
     db: Database, export: Path
 ) -> None:
