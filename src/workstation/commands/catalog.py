@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workstation.commands import (
+    alerts,
     calendar,
     general,
     ledger,
@@ -14,7 +15,9 @@ from workstation.commands import (
 )  # fmt: skip
 from workstation.commands.registry import CommandRegistry
 
-COMMAND_MODULES = (general, market, planning, sizing, calendar, settings, ledger, risk)
+COMMAND_MODULES = (
+    general, market, planning, sizing, calendar, settings, ledger, risk, alerts,
+)  # fmt: skip
 
 
 def default_registry() -> CommandRegistry:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from workstation.config.settings import WorkspaceSettings
     from workstation.engines.sessions import TradingCalendar
     from workstation.ports.clock import Clock
+    from workstation.services.alert_rules import AlertRuleService
     from workstation.services.alerts import AlertService
     from workstation.services.chain_service import ChainService
     from workstation.services.event_calendar import EventCalendarService
@@ -55,3 +56,4 @@ class CommandContext:
     ledger: LedgerService | None = None
     risk: RiskService | None = None
     alerts: AlertService | None = None
+    alert_rules: AlertRuleService | None = None

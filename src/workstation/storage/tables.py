@@ -368,3 +368,52 @@ alerts = Table(
     CheckConstraint(_one_of("severity", tuple(s.value for s in Severity)), name="severity"),
 )
 Index(None, alerts.c.fired_at)
+
+# The values of domain.playbook.AlertRuleKind (spelled out: that module loads numpy).
+ALERT_RULE_KINDS = ("structure_event", "price_cross", "iv_rank", "expected_move_exit")
+
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("symbol", Text, nullable=False, comment="Ticker, or * for every watched ticker"),
+    Column("kind", Text, nullable=False),
+    Column(
+        "parameters", Text, nullable=False, server_default="{}", comment="JSON: what it watches"
+    ),
+    Column("cooldown_minutes", Integer, nullable=False, comment="Least time between two fires"),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("muted_until", UtcInstant),
+    Column("created_at", UtcInstant, nullable=False),
+    CheckConstraint(_one_of("kind", ALERT_RULE_KINDS), name="kind"),
+    CheckConstraint("cooldown_minutes >= 0", name="cooldown"),
+)
+Index(None, alert_rules.c.symbol)
+
+alert_rule_fires = Table(
+    "alert_rule_fires",
+    metadata,
+    Column("rule_id", Integer, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
+    Column("symbol", Text, nullable=False),
+    Column("fired_at", UtcInstant, nullable=False, comment="The rule's last fire for the ticker"),
+    PrimaryKeyConstraint("rule_id", "symbol"),
+)
+
+alert_mutes = Table(
+    "alert_mutes",
+    metadata,
+    Column("symbol", Text, nullable=False),
+    Column("muted_until", UtcInstant, nullable=False),
+    PrimaryKeyConstraint("symbol"),
+)
+
+playbook_rules = Table(
+    "playbook_rules",
+    metadata,
+    Column("position", Integer, nullable=False, comment="Order in the playbook, from 1"),
+    Column("name", Text, nullable=False),
+    Column("definition", Text, nullable=False, comment="JSON: the rule as in the playbook file"),
+    Column("updated_at", UtcInstant, nullable=False),
+    PrimaryKeyConstraint("position"),
+    UniqueConstraint("name"),
+)

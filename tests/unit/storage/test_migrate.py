@@ -159,6 +159,22 @@ SAMPLE_ROWS: dict[str, Callable[[int], dict[str, Any]]] = {
         "body": "SPY bull put spread reached 50 % of max profit",
         "fired_at": 1.0e9,
     },
+    "alert_rules": lambda n: {
+        "id": 100 + n,
+        "symbol": "SPY",
+        "kind": "price_cross",
+        "parameters": '{"level": 600.0, "direction": "above"}',
+        "cooldown_minutes": 15,
+        "created_at": 1.0e9,
+    },
+    "alert_rule_fires": lambda n: {"rule_id": 100 + n, "symbol": "SPY", "fired_at": 1.0e9},
+    "alert_mutes": lambda n: {"symbol": f"M{n}", "muted_until": 1.0e9},
+    "playbook_rules": lambda n: {
+        "position": 100 + n,
+        "name": f"Rule {n}",
+        "definition": "{}",
+        "updated_at": 1.0e9,
+    },
 }
 
 
