@@ -129,7 +129,10 @@ def test_snapshot_of_one_panel_and_unknown_panel(workstation, tmp_path):
         "--demo", "--data-dir", folder, "snapshot", "--out", str(out), "--panel", "nope"
     )
     assert bad.returncode == 2
-    assert "no panel 'nope' (panels: chains, dashboard, planner, pnl, risk)" in bad.stderr
+    assert (
+        "no panel 'nope' (panels: alerts, chains, dashboard, planner, pnl, risk, structure)"
+        in bad.stderr
+    )
 
 
 def test_snapshot_of_the_risk_panel_loads_a_report(workstation, tmp_path):

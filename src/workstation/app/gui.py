@@ -12,7 +12,7 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -49,8 +49,11 @@ from workstation.ui.tray import TrayNotifier
 if TYPE_CHECKING:
     from workstation.app.loop import TaskSupervisor
     from workstation.app.runtime import Runtime
+    from workstation.ui.docks.alerts.panel import AlertsDock
     from workstation.ui.docks.pnl.panel import PnlDock
     from workstation.ui.docks.risk.panel import RiskDock
+    from workstation.ui.docks.structure.controller import Spawn, StructureFeed
+    from workstation.ui.docks.structure.panel import StructureDock
 
 EXIT_IN_USE = 3
 PAINT_TIMEOUT_S = 3.0
@@ -147,6 +150,18 @@ class Shell:
             "risk", "Risk", self.risk_host, area="right", shortcut="Ctrl+5"
         )
         self.window.tabifyDockWidget(pnl, risk)
+        # Structure charts and alerts: built the first time they are shown.
+        self.structure: StructureDock | None = None
+        self.structure_host = _host()
+        structure = self.window.add_panel(
+            "structure", "Structure", self.structure_host, area="right", shortcut="Ctrl+6"
+        )
+        self.window.tabifyDockWidget(risk, structure)
+        self.alerts: AlertsDock | None = None
+        self.alerts_host = _host()
+        self.window.add_panel(
+            "alerts", "Alerts", self.alerts_host, area="bottom", shortcut="Ctrl+7"
+        )
         chains.raise_()
         self.window.restore_layout()
         if size is not None:
@@ -186,6 +201,26 @@ class Shell:
             layout.addWidget(self.risk.view)
         return self.risk
 
+    def attach_alerts(self) -> AlertsDock:
+        """Build the Alerts panel into its dock."""
+        from workstation.ui.docks.alerts import panel
+
+        if self.alerts is None:
+            self.alerts = panel.AlertsDock.create()
+            _hosted(self.alerts_host, self.alerts.view)
+        return self.alerts
+
+    def attach_structure(
+        self, feed: StructureFeed, spawn: Spawn, first: Sequence[str] = ()
+    ) -> StructureDock:
+        """Build the Structure charts into their dock (pyqtgraph loads off the GUI thread first)."""
+        from workstation.ui.docks.structure import panel
+
+        if self.structure is None:
+            self.structure = panel.StructureDock.create(feed, spawn, first)
+            _hosted(self.structure_host, self.structure.view)
+        return self.structure
+
     def set_theme(self, name: str) -> None:
         """Switch theme now and remember it for this workspace."""
         apply_theme(self.app, name)
@@ -197,6 +232,19 @@ class Shell:
         """Show the window and wait for its first paint."""
         self.window.show()
         return self.first_paint.wait(self.app)
+
+
+def _host() -> QWidget:
+    """An empty widget a lazily built panel is put into."""
+    host = QWidget()
+    QVBoxLayout(host).setContentsMargins(0, 0, 0, 0)
+    return host
+
+
+def _hosted(host: QWidget, view: QWidget) -> None:
+    layout = host.layout()
+    assert layout is not None
+    layout.addWidget(view)
 
 
 def launch(

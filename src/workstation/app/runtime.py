@@ -28,6 +28,8 @@ from workstation.config.paths import resources_dir
 from workstation.config.settings import EnvSettings, WorkspaceSettings
 from workstation.domain.event_calendar import MACRO_KINDS, EventKind
 from workstation.domain.events import WorkspaceOpened
+from workstation.domain.playbook import WATCHED, AlertRule, StructureEventParams
+from workstation.domain.structure import EventKind as StructureEvent
 from workstation.engines.guardrails import GuardrailPolicy
 from workstation.engines.planner import LiquidityRule, PlannerRules, WidthBand
 from workstation.engines.sessions import TradingCalendar, xnys
@@ -35,6 +37,7 @@ from workstation.engines.volatility import RegimeBasis, RegimeRule
 from workstation.ports.clock import Clock, ShiftedClock, SystemClock
 from workstation.ports.marketdata import IvHistory
 from workstation.ports.secrets import SecretStore
+from workstation.services.alert_rules import AlertRuleService
 from workstation.services.alerts import AlertService
 from workstation.services.blocking import BlockingRunner
 from workstation.services.chain_analytics import ChainAnalytics, HistoryReader
@@ -53,8 +56,11 @@ from workstation.services.plans import PlanBook
 from workstation.services.risk import RiskService, RiskStores
 from workstation.services.risk_market import RiskMarket
 from workstation.services.settings import SettingsService
+from workstation.services.structure import StructureService
+from workstation.services.structure_alerts import StructureAlerts
 from workstation.storage.account_rules import AccountRuleStore, AccountStatusStore
 from workstation.storage.accounts import AccountStore
+from workstation.storage.alert_rules import BUNDLED_PLAYBOOK, AlertRuleStore, load_playbook_file
 from workstation.storage.alerts import AlertStore
 from workstation.storage.balance_snapshots import BalanceSnapshotStore
 from workstation.storage.bars import BarStore
@@ -95,12 +101,18 @@ class Runtime:
     context: CommandContext
     maintenance: Maintenance
     backfill: HistoryBackfill
+    structure: StructureAlerts | None = None
     closed: bool = field(default=False)
 
     @property
     def quote_symbols(self) -> list[str]:
         """Every symbol the dashboard follows (indices first)."""
         return list(dict.fromkeys(self.settings.indices + self.settings.watchlist))
+
+    @property
+    def structure_symbols(self) -> list[str]:
+        """The tickers whose structure is tracked live for alerts."""
+        return list(self.settings.structure_watchlist or self.settings.watchlist)
 
     @property
     def opened_event(self) -> WorkspaceOpened:
@@ -141,6 +153,17 @@ class Runtime:
         preview = await importer.preview(path, "tastytrade", history.account)
         outcome = await importer.commit(preview)
         log.info("demo account history: %d transactions imported", outcome.added)
+
+    async def ensure_demo_alert_rules(self) -> None:
+        """Give a new demo workspace alert rules, so its tick stream raises alerts."""
+        rules = self.context.alert_rules
+        if self.target.kind != "demo" or rules is None or await rules.rules():
+            return
+        events = frozenset({StructureEvent.SWEEP, StructureEvent.CHANGE_OF_CHARACTER,
+                            StructureEvent.RANGE_BREAK_OPENING,
+                            StructureEvent.VWAP_RECLAIM})  # fmt: skip
+        await rules.add(AlertRule(WATCHED, StructureEventParams(events), cooldown_minutes=15))
+        log.info("demo workspace: structure alert rule added for the watchlist")
 
     def _demo_history(self) -> DemoHistory:
         return demo_account_history(
@@ -262,6 +285,12 @@ def _wire(
         *_ledger_services(db, market, clock, run, settings.risk_free_rate),
     )
     context.alerts = AlertService(AlertStore(db), run)
+    playbook = load_playbook_file(resources_dir() / BUNDLED_PLAYBOOK)
+    context.alert_rules = AlertRuleService(AlertRuleStore(db), context.alerts, clock, run, playbook)
+    structure = StructureService(provider, BarStore(db), clock, run=run)
+    live_structure = StructureAlerts(
+        structure, context.alert_rules, market, context.expected_moves, clock
+    )
     context.risk = _risk_service(db, context, BarStore(db), calendar, clock, run)
     _apply_settings_live(context, planner)
     backfill = HistoryBackfill(
@@ -280,6 +309,7 @@ def _wire(
         context,
         maintenance,
         backfill,
+        live_structure,
     )
 
 

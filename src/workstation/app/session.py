@@ -17,6 +17,8 @@ from workstation.services.events import EventBus
 from workstation.storage.errors import StorageError, WrongDatabaseKey
 from workstation.ui.bridge import Bridge
 from workstation.ui.dialogs.passphrase import PassphraseDialog
+from workstation.ui.docks.alerts.describe import ChartTarget
+from workstation.ui.tray import TrayNotifier
 
 if TYPE_CHECKING:
     from workstation.app.gui import Shell
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from workstation.services.risk import RiskService
     from workstation.ui.docks.pnl.controller import PnlController
     from workstation.ui.docks.risk.controller import RiskController
+    from workstation.ui.docks.structure.panel import StructureCharts
 
 log = logging.getLogger(__name__)
 PASSPHRASE_TRIES = 3
@@ -140,6 +143,7 @@ class Session:
         sup.spawn(runtime.market.run_stream(symbols), name="live quotes")
         history = sup.spawn(runtime.ensure_history(sup.run_blocking), name="history backfill")
         self._connect_ledger(runtime, history)
+        self._alerts_ui(runtime)
         self._start_schedule(runtime, symbols)
 
     def _connect_ledger(self, runtime: Runtime, history: asyncio.Task[Any]) -> None:
@@ -179,6 +183,7 @@ class Session:
             )
             await self.supervisor.run_blocking(ledger.base_now)
         await self._risk_ui(runtime)
+        await self._structure_ui(runtime)
 
     def _pnl_controller(self, ledger: LedgerService) -> PnlController:
         """Return the P&L panel's controller, building the panel the first time."""
@@ -216,8 +221,69 @@ class Session:
             dock.controller.set_visible(True)
         return dock.controller
 
+    def _alerts_ui(self, runtime: Runtime) -> None:
+        """The Alerts panel: built now, so alerts raised from here on are listed as they fire."""
+        alerts = runtime.context.alerts
+        if alerts is None:
+            return
+        from workstation.ui.docks.alerts.controller import AlertsController
+
+        dock = self.shell.attach_alerts()
+        settings = runtime.context.settings_service
+        dock.controller = AlertsController(
+            dock.view,
+            alerts,
+            self._spawn,
+            runtime.clock.now,
+            open_chart=self._open_chart,
+            run_command=self.shell.window.run_command,
+            sound=lambda: settings is not None and settings.current.alert_sound,
+        )
+        notifier = self.shell.notifier
+        dock.controller.attach_notifier(notifier)
+        if isinstance(notifier, TrayNotifier):  # the tray's menu and the panel's box agree
+            notifier.pause_action.toggled.connect(dock.view.pause.setChecked)
+        dock.controller.refresh()
+
+    def _open_chart(self, target: ChartTarget) -> None:
+        """An alert asked for its chart: open the Structure panel at the alert's bar."""
+        self.supervisor.spawn(self._show_chart(target), name="open chart")
+
+    async def _show_chart(self, target: ChartTarget) -> None:
+        runtime = self.runtime
+        if runtime is None or runtime.structure is None:
+            return
+        await self.supervisor.run_blocking(_import_structure_ui)
+        charts = self._structure_charts(runtime)
+        self.shell.window.focus_panel("structure")
+        charts.show_bar(target.symbol, target.bar_ts)
+
+    async def _structure_ui(self, runtime: Runtime) -> None:
+        """The Structure charts: pyqtgraph loads in a worker thread; the panel is built the
+        first time it is shown."""
+        if runtime.structure is None:
+            return
+        await self.supervisor.run_blocking(_import_structure_ui)
+        dock = self.shell.window.docks["structure"]
+        dock.visibilityChanged.connect(
+            lambda visible: visible and self._structure_charts(runtime) and None
+        )
+        if dock.isVisible() and not dock.visibleRegion().isEmpty():
+            self._structure_charts(runtime)
+
+    def _structure_charts(self, runtime: Runtime) -> StructureCharts:
+        """Return the open charts, building the panel (a chart of the first watched ticker)."""
+        assert runtime.structure is not None
+        first = runtime.structure_symbols[:1]
+        dock = self.shell.attach_structure(runtime.structure.structure, self._spawn, first)
+        return dock.charts
+
     def _start_schedule(self, runtime: Runtime, symbols: list[str]) -> None:
         sup = self.supervisor
+        structure = runtime.structure
+        if structure is not None:
+            structure.structure.watch(runtime.structure_symbols)
+            sup.spawn(runtime.ensure_demo_alert_rules(), name="demo alert rules")
         jobs = ScheduledJobs(
             flush_quotes=lambda: runtime.maintenance.flush_quotes(
                 runtime.market, symbols, runtime.clock.now()
@@ -225,6 +291,7 @@ class Session:
             nightly_backup=lambda: runtime.maintenance.backup("nightly"),
             after_close_backfill=lambda: runtime.backfill_history(sup.run_blocking),
             risk_alerts=None if runtime.context.risk is None else runtime.context.risk.check_alerts,
+            structure_alerts=None if structure is None else structure.step,
         )
         if runtime.context.alerts is not None:  # exit and account alerts reach the tray/toast
             runtime.context.alerts.notifier = self.shell.notifier
@@ -265,6 +332,8 @@ class Session:
             self.shell.chains.controller.stop()
         if self.shell.risk is not None and self.shell.risk.controller is not None:
             self.shell.risk.controller.stop()
+        if self.shell.structure is not None:
+            self.shell.structure.charts.stop()
         await self.supervisor.shutdown()
         self.bridge.detach()
 
@@ -313,6 +382,11 @@ def _import_ledger_ui() -> None:
     """Load the P&L panel's and the import dialog's modules (in a worker thread)."""
     import workstation.app.ledger_actions
     import workstation.ui.docks.pnl.controller  # noqa: F401
+
+
+def _import_structure_ui() -> None:
+    """Load the Structure charts' modules, pyqtgraph among them (in a worker thread)."""
+    import workstation.ui.docks.structure.panel  # noqa: F401
 
 
 def _import_risk_ui() -> None:

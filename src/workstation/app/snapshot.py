@@ -90,6 +90,10 @@ def run_snapshot(tokens: list[str], target: WorkspaceTarget) -> int:
             await _pnl_loaded(shell, runtime)
         if options.panel == "risk":
             await _risk_loaded(shell, runtime)
+        if options.panel == "structure":
+            await _structure_loaded(shell, runtime)
+        if options.panel == "alerts":
+            await _alerts_loaded(shell, runtime)
         if options.palette:
             shell.window.run_command(options.palette)
             running = shell.window.palette_popup.running
@@ -122,6 +126,27 @@ async def _risk_loaded(shell: Shell, runtime: Runtime) -> None:
             await shell.risk.controller.load()
             return
         await asyncio.sleep(0.05)
+
+
+async def _structure_loaded(shell: Shell, runtime: Runtime) -> None:
+    """Wait for the Structure panel's first chart to load, stepping the live trackers once."""
+    if runtime.structure is not None:
+        runtime.structure.structure.watch(runtime.structure_symbols)
+        await runtime.structure.step()
+    for _ in range(400):
+        charts = shell.structure.charts if shell.structure is not None else None
+        if charts is not None and charts.controllers:
+            for controller in charts.controllers.values():
+                await controller.load()
+            return
+        await asyncio.sleep(0.05)
+
+
+async def _alerts_loaded(shell: Shell, runtime: Runtime) -> None:
+    """Load the stored alerts into the Alerts panel."""
+    if shell.alerts is not None and shell.alerts.controller is not None:
+        await shell.alerts.controller.load()
+        shell.alerts.view.table.selectRow(0)
 
 
 def _write(shell: Shell, panel: str | None, out: Path) -> str:

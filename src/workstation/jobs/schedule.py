@@ -1,7 +1,9 @@
-"""The workstation's schedule: quote-cache flushes, backups, backfill, risk alerts.
+"""The workstation's schedule: quote-cache flushes, backups, backfill, risk and structure alerts.
 
 Risk alerts (exit rules, day-trade and settlement conditions) are evaluated
 every ``risk_every_seconds`` in the background; each condition alerts once.
+Market structure is stepped every ``structure_every_seconds``: new closed
+one-minute bars feed the incremental trackers and the alert rules.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class ScheduledJobs:
     flush_every_seconds: int = 30
     risk_alerts: Job | None = None
     risk_every_seconds: int = 60
+    structure_alerts: Job | None = None
+    structure_every_seconds: int = 5
 
 
 def build_scheduler(
@@ -78,6 +82,16 @@ def build_scheduler(
             id="risk-alerts",
             name="Check exit rules and account rules",
             **defaults,
+        )
+
+    if jobs.structure_alerts is not None:
+        scheduler.add_job(
+            jobs.structure_alerts,
+            "interval",
+            seconds=jobs.structure_every_seconds,
+            id="structure-alerts",
+            name="Track market structure and evaluate alert rules",
+            **{**defaults, "misfire_grace_time": jobs.structure_every_seconds},
         )
 
     def on_error(event: JobExecutionEvent) -> None:

@@ -69,3 +69,34 @@ async def test_risk_alerts_run_in_the_background_one_at_a_time():
     finally:
         scheduler.shutdown(wait=False)
     assert ran == ["risk"]
+
+
+async def test_structure_alerts_step_every_few_seconds_one_at_a_time():
+    ran: list[str] = []
+
+    async def nothing() -> None:
+        return None
+
+    async def structure_alerts() -> None:
+        ran.append("structure")
+
+    jobs = ScheduledJobs(nothing, nothing, nothing, structure_alerts=structure_alerts,
+                         structure_every_seconds=1)  # fmt: skip
+    scheduler = build_scheduler(asyncio.get_running_loop(), jobs, EventBus())
+    job = scheduler.get_job("structure-alerts")
+    assert job is not None
+    assert isinstance(job.trigger, IntervalTrigger)
+    assert job.trigger.interval.total_seconds() == 1
+    assert job.max_instances == 1
+    assert job.coalesce
+    assert job.misfire_grace_time == 1  # a late step is dropped, the next one catches up
+    assert scheduler.get_job("risk-alerts") is None
+    scheduler.start()
+    try:
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+            if ran:
+                break
+    finally:
+        scheduler.shutdown(wait=False)
+    assert ran == ["structure"]

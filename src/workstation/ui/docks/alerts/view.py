@@ -122,6 +122,8 @@ class AlertsPanel(QWidget):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        for part in (self.table, self.detail):  # a short bottom dock must still fit
+            part.setMinimumHeight(24)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
