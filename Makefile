@@ -39,9 +39,10 @@ unit: $(STAMP)
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-$(BENCH_STAMP): tests/benchmarks/compare/requirements-vollib.txt
+$(BENCH_STAMP): tests/benchmarks/compare/requirements-vollib.txt tests/benchmarks/compare/requirements-smc.txt
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r tests/benchmarks/compare/requirements-vollib.txt
+	$(BENCH_VENV)/bin/python -m pip install --quiet --no-deps -r tests/benchmarks/compare/requirements-smc.txt
 	touch $(BENCH_STAMP)
 
 bench: $(STAMP) $(BENCH_STAMP)

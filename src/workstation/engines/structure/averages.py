@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import lfilter
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -20,6 +19,9 @@ def ema(close: npt.ArrayLike, span: int) -> FloatArray:
     """Return the ``span``-bar EMA of ``close`` ($/share); the first span-1 values are NaN."""
     if span < 1:
         raise ValueError(f"EMA span must be at least 1, got {span}")
+    # scipy.signal costs ~0.6 s to import: load it when the first EMA is asked for.
+    from scipy.signal import lfilter
+
     x = np.asarray(close, dtype=np.float64)
     out = np.empty_like(x)
     if x.size:
