@@ -9,6 +9,7 @@ from workstation.commands import (
     ledger,
     market,
     planning,
+    playbook,
     risk,
     settings,
     sizing,
@@ -16,7 +17,7 @@ from workstation.commands import (
 from workstation.commands.registry import CommandRegistry
 
 COMMAND_MODULES = (
-    general, market, planning, sizing, calendar, settings, ledger, risk, alerts,
+    general, market, planning, sizing, calendar, settings, ledger, risk, alerts, playbook,
 )  # fmt: skip
 
 

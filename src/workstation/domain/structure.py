@@ -108,15 +108,16 @@ _LEVEL_LABELS = {
 class EventKind(IntEnum):
     """A structure event; ``ref`` of each kind indexes the array named in the comment."""
 
-    SWEEP = 1  # traded through a liquidity level and closed back inside (levels)
+    SWEEP = 1  # traded through a liquidity level and closed back inside (levels); side: the
+    # liquidity taken (+1 buy-side above highs, -1 sell-side below lows)
     FVG_TAG = 2  # price returned into a fair value gap (gaps)
     DISPLACEMENT = 3  # a candle with range >= k x recent average range (-1)
     RANGE_BREAK_OPENING = 4  # close beyond the opening range (levels)
     RANGE_BREAK_PRIOR_DAY = 5  # close beyond the prior day's range (levels)
     BREAK_OF_STRUCTURE = 6  # close beyond the last swing, with the trend (swings)
     CHANGE_OF_CHARACTER = 7  # close beyond the last swing, against the trend (swings)
-    VWAP_RECLAIM = 8  # close back above session VWAP after closing below (-1)
-    VWAP_REJECT = 9  # traded above VWAP but closed back below it (-1)
+    VWAP_RECLAIM = 8  # close back through session VWAP: +1 above (reclaim), -1 below (lost) (-1)
+    VWAP_REJECT = 9  # traded through VWAP, closed back: -1 turned down, +1 turned up (-1)
 
     @property
     def label(self) -> str:

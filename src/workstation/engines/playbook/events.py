@@ -58,19 +58,29 @@ class SeenEvent:
 
 
 def side_name(kind: EventKind, side: int) -> str:
-    """The side of an event in words ('' when the event kind has no side or side is 0)."""
-    if side == 0 or kind in (EventKind.VWAP_RECLAIM, EventKind.VWAP_REJECT):
+    """The side of an event in words ('' when the event kind has no side or side is 0).
+
+    A sweep's side is the liquidity taken (+1 buy-side, above highs); a VWAP
+    reclaim's is the direction of the close through VWAP (-1: VWAP lost); a
+    VWAP reject's is the direction price was turned (+1: a dip below was
+    bought back above).
+    """
+    if side == 0:
         return ""
     if kind is EventKind.SWEEP:
         return "buy-side" if side > 0 else "sell-side"
-    if kind is EventKind.FVG_TAG:
+    if kind in (EventKind.FVG_TAG, EventKind.VWAP_RECLAIM, EventKind.VWAP_REJECT):
         return "bullish" if side > 0 else "bearish"
     return "up" if side > 0 else "down"
 
 
 def event_phrase(kind: EventKind, side: int) -> str:
     """Name an event with its side: 'buy-side liquidity sweep', 'break of structure up'."""
+    if kind is EventKind.VWAP_RECLAIM and side < 0:
+        return "VWAP lost"
     named = side_name(kind, side)
+    if kind is EventKind.VWAP_RECLAIM:
+        return kind.label
     if not named:
         return kind.label
     if kind in _BREAKS:

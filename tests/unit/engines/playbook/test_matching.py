@@ -153,3 +153,13 @@ def test_an_unknown_event_kind_is_refused_with_its_bar():
     record["kind"] = 42
     with pytest.raises(ValueError, match="structure event at bar 60: unknown kind 42"):
         match_setups(record, spy(), [_rule("plain")])
+
+
+def test_vwap_events_are_named_by_the_way_price_went() -> None:
+    from workstation.engines.playbook.events import event_phrase, side_name
+
+    assert event_phrase(EventKind.VWAP_RECLAIM, 1) == "VWAP reclaim"
+    assert event_phrase(EventKind.VWAP_RECLAIM, -1) == "VWAP lost"
+    assert event_phrase(EventKind.VWAP_REJECT, -1) == "bearish VWAP reject"
+    assert side_name(EventKind.VWAP_REJECT, 1) == "bullish"
+    assert side_name(EventKind.SWEEP, -1) == "sell-side"
