@@ -155,7 +155,7 @@ class StructureService:
         tracked = self._tracked.get(symbol)
         if tracked is None:
             tracked = self._tracked[symbol] = await self._start(symbol)
-            return self._update(symbol, tracked, np.zeros(0, dtype=EVENT_DTYPE))
+            return await self._update(symbol, tracked, np.zeros(0, dtype=EVENT_DTYPE))
         last = int(tracked.closed["ts"][-1]) if len(tracked.closed) else 0
         start = datetime.fromtimestamp(last + MINUTE, UTC)
         fresh = (await self._provider.bars(symbol, Timeframe.M1, start, self._clock.now())).bars
@@ -164,7 +164,7 @@ class StructureService:
         events = await self._run(_feed, tracked.tracker, fresh[:n_closed])
         tracked.closed = np.concatenate([tracked.closed, fresh[:n_closed]])
         tracked.running = fresh[n_closed:]
-        return self._update(symbol, tracked, events)
+        return await self._update(symbol, tracked, events)
 
     async def _start(self, symbol: str) -> _Tracked:
         """A tracker fed with the ticker's closed history (no alerts for the past)."""
@@ -174,9 +174,10 @@ class StructureService:
         await self._run(_feed, tracker, bars[:n_closed])
         return _Tracked(tracker, bars[:n_closed].copy(), bars[n_closed:].copy())
 
-    def _update(self, symbol: str, tracked: _Tracked, events: StructArray) -> StructureUpdate:
+    async def _update(self, symbol: str, tracked: _Tracked, events: StructArray) -> StructureUpdate:
         bars = np.concatenate([tracked.closed, tracked.running])
-        return StructureUpdate(symbol, bars, tracked.tracker.structure(), events)
+        structure = await self._run(tracked.tracker.structure)  # a few ms per ticker: off the loop
+        return StructureUpdate(symbol, bars, structure, events)
 
     def _now_ts(self) -> int:
         return int(self._clock.now().timestamp())
