@@ -138,14 +138,12 @@ class Shell:
         self.window.tabifyDockWidget(chains, planner)
         # The P&L panel is built once the workspace is open (after first paint).
         self.pnl: PnlDock | None = None
-        self.pnl_host = QWidget()
-        QVBoxLayout(self.pnl_host).setContentsMargins(0, 0, 0, 0)
+        self.pnl_host = _host()
         pnl = self.window.add_panel("pnl", "P&&L", self.pnl_host, area="right", shortcut="Ctrl+4")
         self.window.tabifyDockWidget(planner, pnl)
         # So is the Risk panel (built the first time it is shown).
         self.risk: RiskDock | None = None
-        self.risk_host = QWidget()
-        QVBoxLayout(self.risk_host).setContentsMargins(0, 0, 0, 0)
+        self.risk_host = _host()
         risk = self.window.add_panel(
             "risk", "Risk", self.risk_host, area="right", shortcut="Ctrl+5"
         )
@@ -185,9 +183,7 @@ class Shell:
 
         if self.pnl is None:
             self.pnl = panel.PnlDock.create()
-            layout = self.pnl_host.layout()
-            assert layout is not None
-            layout.addWidget(self.pnl.view)
+            _hosted(self.pnl_host, self.pnl.view)
         return self.pnl
 
     def attach_risk(self) -> RiskDock:
@@ -196,9 +192,7 @@ class Shell:
 
         if self.risk is None:
             self.risk = panel.RiskDock.create()
-            layout = self.risk_host.layout()
-            assert layout is not None
-            layout.addWidget(self.risk.view)
+            _hosted(self.risk_host, self.risk.view)
         return self.risk
 
     def attach_alerts(self) -> AlertsDock:

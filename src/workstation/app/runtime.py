@@ -284,13 +284,7 @@ def _wire(
         SettingsService(SettingsStore(db), settings, run),
         *_ledger_services(db, market, clock, run, settings.risk_free_rate),
     )
-    context.alerts = AlertService(AlertStore(db), run)
-    playbook = load_playbook_file(resources_dir() / BUNDLED_PLAYBOOK)
-    context.alert_rules = AlertRuleService(AlertRuleStore(db), context.alerts, clock, run, playbook)
-    structure = StructureService(provider, BarStore(db), clock, run=run)
-    live_structure = StructureAlerts(
-        structure, context.alert_rules, market, context.expected_moves, clock
-    )
+    live_structure = _alert_services(db, context, provider, clock, run)
     context.risk = _risk_service(db, context, BarStore(db), calendar, clock, run)
     _apply_settings_live(context, planner)
     backfill = HistoryBackfill(
@@ -310,6 +304,23 @@ def _wire(
         maintenance,
         backfill,
         live_structure,
+    )
+
+
+def _alert_services(
+    db: Database,
+    context: CommandContext,
+    provider: DemoMarketData,
+    clock: Clock,
+    run: BlockingRunner,
+) -> StructureAlerts:
+    """Put the alert store and the alert rules on ``context``; return the live structure step."""
+    context.alerts = AlertService(AlertStore(db), run)
+    playbook = load_playbook_file(resources_dir() / BUNDLED_PLAYBOOK)
+    context.alert_rules = AlertRuleService(AlertRuleStore(db), context.alerts, clock, run, playbook)
+    structure = StructureService(provider, BarStore(db), clock, run=run)
+    return StructureAlerts(
+        structure, context.alert_rules, context.market, context.expected_moves, clock
     )
 
 

@@ -15,13 +15,13 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from workstation.domain.bars import BarArray
 from workstation.domain.playbook import Direction, MarketContext, Trend
 from workstation.domain.structure import EventKind, StructArray, Structure
+from workstation.engines.sessions import EXCHANGE_TZ
 from workstation.ports.clock import Clock
 from workstation.ports.marketdata import MarketDataError
 from workstation.services.alert_rules import AlertRuleService
@@ -30,7 +30,6 @@ from workstation.services.market_data import MarketDataService
 from workstation.services.structure import StructureService
 
 log = logging.getLogger(__name__)
-EASTERN = ZoneInfo("America/New_York")
 
 CHAIN_REFRESH = timedelta(minutes=5)
 TREND_SPAN = 200  # bars of the EMA that sets the trend
@@ -77,8 +76,8 @@ def prior_close(bars: BarArray) -> float | None:
     """The last close before the New York day of the last bar (the expected move's anchor)."""
     if not len(bars):
         return None
-    last = datetime.fromtimestamp(int(bars["ts"][-1]), EASTERN)
-    midnight = datetime.combine(last.date(), time(), EASTERN).timestamp()
+    last = datetime.fromtimestamp(int(bars["ts"][-1]), EXCHANGE_TZ)
+    midnight = datetime.combine(last.date(), time(), EXCHANGE_TZ).timestamp()
     before = bars["close"][bars["ts"] < midnight]
     return float(before[-1]) if len(before) else None
 
