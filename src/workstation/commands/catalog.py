@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workstation.commands import (
     alerts,
+    brokers,
     calendar,
     general,
     ledger,
@@ -18,6 +19,7 @@ from workstation.commands.registry import CommandRegistry
 
 COMMAND_MODULES = (
     general, market, planning, sizing, calendar, settings, ledger, risk, alerts, playbook,
+    brokers,
 )  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from workstation.services.plans import PlanBook
     from workstation.services.risk import RiskService
     from workstation.services.settings import SettingsService
+    from workstation.services.sync import LinkService, SyncService
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +59,6 @@ class CommandContext:
     risk: RiskService | None = None
     alerts: AlertService | None = None
     alert_rules: AlertRuleService | None = None
+    links: LinkService | None = None
+    sync: SyncService | None = None
+    open_url: Callable[[str], object] | None = None  # the browser for logins (None: print it)

@@ -172,6 +172,33 @@ class WorkspaceSettings(BaseModel):
         default_factory=list,
         description="Tickers whose market structure is tracked for alerts (empty: the watchlist)",
     )
+    tastytrade_environment: Literal["production", "sandbox", "custom"] = Field(
+        "production", description="Tastytrade API: production, sandbox (cert) or a custom URL"
+    )
+    tastytrade_base_url: str = Field(
+        "", description="Tastytrade API base URL when the environment is custom"
+    )
+    schwab_base_url: str = Field(
+        "https://api.schwabapi.com", description="Schwab Trader API base URL"
+    )
+    schwab_callback_url: str = Field(
+        "https://127.0.0.1:8182/callback",
+        description="The callback URL registered with the Schwab app (https on 127.0.0.1)",
+    )
+    sync_balances_minutes: int = Field(
+        5, ge=1, le=120, description="Minutes between position/balance syncs in market hours"
+    )
+    sync_transactions_minutes: int = Field(
+        60, ge=5, le=1440, description="Minutes between transaction syncs (plus one at the close)"
+    )
+
+    @field_validator("tastytrade_base_url", "schwab_base_url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        url = url.strip().rstrip("/")
+        if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ValueError(f"{url!r} must be an https URL (plain http only on this machine)")
+        return url
 
     @field_validator("beta_overrides")
     @classmethod

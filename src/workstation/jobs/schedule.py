@@ -1,4 +1,4 @@
-"""The workstation's schedule: quote-cache flushes, backups, backfill, risk and structure alerts.
+"""The workstation's schedule: quote flushes, backups, backfill, alerts and broker sync.
 
 Risk alerts (exit rules, day-trade and settlement conditions) are evaluated
 every ``risk_every_seconds`` in the background; each condition alerts once.
@@ -38,6 +38,11 @@ class ScheduledJobs:
     risk_every_seconds: int = 60
     structure_alerts: Job | None = None
     structure_every_seconds: int = 5
+    sync_balances: Job | None = None
+    sync_balances_minutes: int = 5
+    sync_transactions: Job | None = None
+    sync_transactions_minutes: int = 60
+    login_expiry: Job | None = None
 
 
 def build_scheduler(
@@ -94,6 +99,8 @@ def build_scheduler(
             **{**defaults, "misfire_grace_time": jobs.structure_every_seconds},
         )
 
+    _add_sync_jobs(scheduler, jobs, defaults)
+
     def on_error(event: JobExecutionEvent) -> None:
         job = scheduler.get_job(event.job_id)
         name = job.name if job else event.job_id
@@ -101,3 +108,50 @@ def build_scheduler(
 
     scheduler.add_listener(on_error, EVENT_JOB_ERROR)
     return scheduler
+
+
+def _add_sync_jobs(
+    scheduler: AsyncIOScheduler, jobs: ScheduledJobs, defaults: dict[str, Any]
+) -> None:
+    """Broker sync: positions and balances every few minutes in market hours, transactions
+    hourly and once after the close, and the login-expiry check twice a day."""
+    if jobs.sync_balances is not None:
+        scheduler.add_job(
+            jobs.sync_balances,
+            "cron",
+            day_of_week="mon-fri",
+            hour="9-16",
+            minute=f"*/{jobs.sync_balances_minutes}",
+            id="sync-balances",
+            name="Sync broker positions and balances",
+            **{**defaults, "misfire_grace_time": 60 * jobs.sync_balances_minutes},
+        )
+    if jobs.sync_transactions is not None:
+        scheduler.add_job(
+            jobs.sync_transactions,
+            "interval",
+            minutes=jobs.sync_transactions_minutes,
+            id="sync-transactions",
+            name="Sync broker transactions",
+            **defaults,
+        )
+        scheduler.add_job(
+            jobs.sync_transactions,
+            "cron",
+            day_of_week="mon-fri",
+            hour=16,
+            minute=15,
+            id="sync-at-close",
+            name="Sync broker transactions after the close",
+            **defaults,
+        )
+    if jobs.login_expiry is not None:
+        scheduler.add_job(
+            jobs.login_expiry,
+            "cron",
+            hour="9,17",
+            minute=0,
+            id="login-expiry",
+            name="Warn about broker logins that expire soon",
+            **defaults,
+        )

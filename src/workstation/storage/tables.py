@@ -417,3 +417,72 @@ playbook_rules = Table(
     PrimaryKeyConstraint("position"),
     UniqueConstraint("name"),
 )
+
+LINK_STATES = ("linked", "syncing", "needs_relogin", "error")
+ORDER_STATUSES = ("working", "filled", "cancelled", "rejected", "expired", "unknown")
+
+broker_links = Table(
+    "broker_links",
+    metadata,
+    Column("broker", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("linked_at", UtcInstant, nullable=False),
+    Column("last_synced_at", UtcInstant, comment="End of the last sync that finished ok"),
+    Column("detail", Text, nullable=False, server_default="", comment="Reason of the last error"),
+    Column("updated_at", UtcInstant, nullable=False),
+    PrimaryKeyConstraint("broker"),
+    CheckConstraint(_one_of("state", LINK_STATES), name="state"),
+)
+
+linked_accounts = Table(
+    "linked_accounts",
+    metadata,
+    Column("broker", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("remote_id", Text, nullable=False, comment="What the API wants in URLs (Schwab hash)"),
+    Column("last_synced_at", UtcInstant),
+    PrimaryKeyConstraint("broker", "account"),
+)
+
+sync_cursors = Table(
+    "sync_cursors",
+    metadata,
+    Column("broker", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("stream", Text, nullable=False, comment="What is walked: transactions"),
+    Column("through", UtcInstant, nullable=False, comment="Everything executed before is stored"),
+    Column("updated_at", UtcInstant, nullable=False),
+    PrimaryKeyConstraint("broker", "account", "stream"),
+)
+
+broker_positions = Table(
+    "broker_positions",
+    metadata,
+    Column("broker", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("symbol", Text, nullable=False),
+    Column("instrument", Text, nullable=False),
+    Column("underlying", Text, nullable=False, server_default=""),
+    Column("quantity", DecimalText, nullable=False, comment="Signed: short negative"),
+    Column("average_price", DecimalText, comment="Per share / unit"),
+    Column("multiplier", DecimalText, nullable=False),
+    Column("mark", DecimalText, comment="Per share / unit"),
+    Column("as_of", UtcInstant, nullable=False),
+    PrimaryKeyConstraint("broker", "account", "symbol"),
+)
+
+broker_orders = Table(
+    "broker_orders",
+    metadata,
+    Column("broker", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("raw_status", Text, nullable=False, server_default=""),
+    Column("underlying", Text, nullable=False, server_default=""),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("entered_at", UtcInstant, nullable=False),
+    Column("updated_at", UtcInstant, nullable=False),
+    PrimaryKeyConstraint("broker", "account", "order_id"),
+    CheckConstraint(_one_of("status", ORDER_STATUSES), name="status"),
+)

@@ -91,11 +91,7 @@ class TransactionStore:
         with self._db.engine.begin() as connection:
             cursor = driver_of(connection).cursor()
             with contextlib.closing(cursor):
-                before = _count(cursor)
-                for start in range(0, len(rows), CHUNK_ROWS):
-                    chunk = rows[start : start + CHUNK_ROWS]
-                    cursor.executemany(_INSERT, [_to_row(row, import_run) for row in chunk])
-                return _count(cursor) - before
+                return insert_rows(cursor, rows, import_run)
 
     def all(self, account: str | None = None) -> list[Transaction]:
         """Return every stored transaction (one account's when given), in ledger order."""
@@ -147,6 +143,18 @@ class TransactionStore:
                         keys.add((broker, account, key))
                         contents[(broker, account, content)] += 1
         return keys, dict(contents)
+
+
+def insert_rows(cursor: Any, rows: Sequence[Transaction], import_run: int | None) -> int:
+    """Insert ``rows`` through a DBAPI ``cursor`` inside the caller's transaction.
+
+    Rows whose (broker, account, key) is stored are skipped; return how many were new.
+    """
+    before = _count(cursor)
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start : start + CHUNK_ROWS]
+        cursor.executemany(_INSERT, [_to_row(row, import_run) for row in chunk])
+    return _count(cursor) - before
 
 
 def _count(cursor: Any) -> int:

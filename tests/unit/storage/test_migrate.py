@@ -175,6 +175,37 @@ SAMPLE_ROWS: dict[str, Callable[[int], dict[str, Any]]] = {
         "definition": "{}",
         "updated_at": 1.0e9,
     },
+    "broker_links": lambda n: {
+        "broker": f"b{n}",
+        "state": "linked",
+        "linked_at": 1.0e9,
+        "updated_at": 1.0e9,
+    },
+    "linked_accounts": lambda n: {"broker": "tastytrade", "account": f"5W{n}", "remote_id": "x"},
+    "sync_cursors": lambda n: {
+        "broker": "tastytrade",
+        "account": f"5W{n}",
+        "stream": "transactions",
+        "through": 1.0e9,
+        "updated_at": 1.0e9,
+    },
+    "broker_positions": lambda n: {
+        "broker": "tastytrade",
+        "account": f"5W{n}",
+        "symbol": "SPY",
+        "instrument": "equity",
+        "quantity": "100",
+        "multiplier": "1",
+        "as_of": 1.0e9,
+    },
+    "broker_orders": lambda n: {
+        "broker": "tastytrade",
+        "account": "5W1",
+        "order_id": f"o{n}",
+        "status": "unknown",
+        "entered_at": 1.0e9,
+        "updated_at": 1.0e9,
+    },
 }
 
 

@@ -1,0 +1,1 @@
+"""Tastytrade: OAuth2 REST client, wire schemas and parsing, and the DXLink quote streamer."""
