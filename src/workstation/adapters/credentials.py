@@ -13,7 +13,7 @@ import json
 import threading
 from collections.abc import Mapping
 
-from workstation.adapters.http import forget_secret, register_secret
+from workstation.adapters.redaction import forget_secret, register_secret
 from workstation.ports.secrets import SecretStore
 
 #: Fields that are not secret (times, URLs); everything else is redacted from logs.

@@ -6,6 +6,8 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from workstation.adapters.redaction import install_log_redaction
+
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 QUIET_LIBRARIES = ("httpx", "httpcore", "apscheduler", "alembic", "asyncio", "qasync")
 
@@ -25,6 +27,7 @@ def setup_logging(console_level: str | None, log_dir: Path | None = None) -> Non
     for name in QUIET_LIBRARIES:
         # URLs with auth codes and tokens must never reach the logs.
         logging.getLogger(name).setLevel(logging.WARNING)
+    install_log_redaction(root)
     root._workstation_configured = True  # type: ignore[attr-defined]
 
 
