@@ -26,8 +26,8 @@ order the broker executed them; it is not part of the content key.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
@@ -210,6 +210,18 @@ def content_key_of(row: Transaction) -> str:
         row.order_id,
     )
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def trade_date_content_key(row: Transaction, close: time) -> str:
+    """Return the content key an export that carries only trade dates gives this row.
+
+    Schwab's CSV export stamps every row at the close (``close``, New York
+    time) of its trade date and has no order id; the API row of the same
+    fill carries both. Keying the API row the export's way lets an import and
+    a sync of the same account recognise each other.
+    """
+    moment = datetime.combine(row.trade_date, close, EASTERN)
+    return content_key_of(replace(row, executed_at=moment, order_id="", content_key="-"))
 
 
 def _plain(number: Decimal) -> str:
