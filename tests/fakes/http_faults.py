@@ -34,6 +34,7 @@ class FaultPlan:
     seed: int = 0
     retry_after: str = "0"
     slow_seconds: float = 2.0
+    latency_seconds: float = 0.0
     script: list[str] = field(default_factory=list)
     exempt: tuple[str, ...] = ()
     injected: list[tuple[str, str]] = field(default_factory=list)
@@ -63,6 +64,8 @@ class FaultPlan:
         @web.middleware
         async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
             self.requests.append((request.method, request.path_qs))
+            if self.latency_seconds:
+                await asyncio.sleep(self.latency_seconds)
             kind = self.next_fault(request.path)
             if kind is None:
                 return await handler(request)

@@ -49,6 +49,7 @@ from workstation.ui.tray import TrayNotifier
 if TYPE_CHECKING:
     from workstation.app.loop import TaskSupervisor
     from workstation.app.runtime import Runtime
+    from workstation.ui.docks.accounts.panel import AccountsDock
     from workstation.ui.docks.alerts.panel import AlertsDock
     from workstation.ui.docks.pnl.panel import PnlDock
     from workstation.ui.docks.risk.panel import RiskDock
@@ -157,9 +158,16 @@ class Shell:
         self.window.tabifyDockWidget(risk, structure)
         self.alerts: AlertsDock | None = None
         self.alerts_host = _host()
-        self.window.add_panel(
+        alerts = self.window.add_panel(
             "alerts", "Alerts", self.alerts_host, area="bottom", shortcut="Ctrl+7"
         )
+        self.accounts: AccountsDock | None = None
+        self.accounts_host = _host()
+        accounts = self.window.add_panel(
+            "accounts", "Accounts", self.accounts_host, area="bottom", shortcut="Ctrl+8"
+        )
+        self.window.tabifyDockWidget(alerts, accounts)
+        alerts.raise_()
         chains.raise_()
         self.window.restore_layout()
         if size is not None:
@@ -194,6 +202,15 @@ class Shell:
             self.risk = panel.RiskDock.create()
             _hosted(self.risk_host, self.risk.view)
         return self.risk
+
+    def attach_accounts(self) -> AccountsDock:
+        """Build the Accounts panel (broker links, sync, reconciliation) into its dock."""
+        from workstation.ui.docks.accounts import panel
+
+        if self.accounts is None:
+            self.accounts = panel.AccountsDock.create()
+            _hosted(self.accounts_host, self.accounts.view)
+        return self.accounts
 
     def attach_alerts(self) -> AlertsDock:
         """Build the Alerts panel into its dock."""

@@ -20,6 +20,7 @@ from workstation.adapters.csv import read_statement
 from workstation.adapters.marketdata.demo.account_history import DemoHistory, demo_account_history
 from workstation.adapters.marketdata.demo.provider import DemoMarketData
 from workstation.adapters.secrets.keyring_store import KeyringSecretStore
+from workstation.app.brokers import wire_brokers
 from workstation.app.workspace import WorkspaceTarget
 from workstation.commands.catalog import default_registry
 from workstation.commands.context import CommandContext, WorkspaceInfo
@@ -197,14 +198,12 @@ def open_runtime(
 ) -> Runtime:
     """Open the workspace and wire its services (blocking: seconds at worst)."""
     clock = clock or default_clock(target)
+    secrets = secrets or KeyringSecretStore()
     store = open_workspace_store(
-        target.folder,
-        kind=target.kind,
-        secrets=secrets or KeyringSecretStore(),
-        ask_passphrase=ask_passphrase,
+        target.folder, kind=target.kind, secrets=secrets, ask_passphrase=ask_passphrase
     )
     try:
-        return _wire(target, store, bus, run, clock)
+        return _wire(target, store, bus, run, clock, secrets)
     except BaseException:
         store.close()
         raise
@@ -226,7 +225,12 @@ def default_clock(target: WorkspaceTarget) -> Clock:
 
 
 def _wire(
-    target: WorkspaceTarget, store: WorkspaceStore, bus: EventBus, run: BlockingRunner, clock: Clock
+    target: WorkspaceTarget,
+    store: WorkspaceStore,
+    bus: EventBus,
+    run: BlockingRunner,
+    clock: Clock,
+    secrets: SecretStore,
 ) -> Runtime:
     db = store.db
     settings = _settings(SettingsStore(db))
@@ -286,6 +290,7 @@ def _wire(
     )
     live_structure = _alert_services(db, context, provider, clock, run)
     context.risk = _risk_service(db, context, BarStore(db), calendar, clock, run)
+    wire_brokers(db, context, secrets, target.folder, clock, run)
     _apply_settings_live(context, planner)
     backfill = HistoryBackfill(
         provider, BarStore(db), IvHistoryStore(db), SyncLog(db, clock=clock), calendar

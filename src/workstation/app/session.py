@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from workstation import PRODUCT
+from workstation.app.broker_actions import sync_jobs
 from workstation.commands.result import CommandResult
 from workstation.domain.events import TaskFailed
 from workstation.domain.notifications import Notification, Severity
@@ -144,6 +145,7 @@ class Session:
         history = sup.spawn(runtime.ensure_history(sup.run_blocking), name="history backfill")
         self._connect_ledger(runtime, history)
         self._alerts_ui(runtime)
+        self._accounts_ui(runtime)
         self._start_schedule(runtime, symbols)
 
     def _connect_ledger(self, runtime: Runtime, history: asyncio.Task[Any]) -> None:
@@ -245,6 +247,16 @@ class Session:
             notifier.pause_action.toggled.connect(dock.view.pause.setChecked)
         dock.controller.refresh()
 
+    def _accounts_ui(self, runtime: Runtime) -> None:
+        """The Accounts panel and menu: broker links, sync now, log in again."""
+        links, sync = runtime.context.links, runtime.context.sync
+        if links is None or sync is None:
+            return
+        from workstation.app.broker_actions import connect_accounts
+
+        links.notifier = sync.notifier = self.shell.notifier
+        connect_accounts(self.shell, runtime.context, links, sync, self._spawn)
+
     def _open_chart(self, target: ChartTarget) -> None:
         """An alert asked for its chart: open the Structure panel at the alert's bar."""
         self.supervisor.spawn(self._show_chart(target), name="open chart")
@@ -292,6 +304,7 @@ class Session:
             after_close_backfill=lambda: runtime.backfill_history(sup.run_blocking),
             risk_alerts=None if runtime.context.risk is None else runtime.context.risk.check_alerts,
             structure_alerts=None if structure is None else structure.step,
+            **sync_jobs(runtime.context, sup.run_blocking),
         )
         if runtime.context.alerts is not None:  # exit and account alerts reach the tray/toast
             runtime.context.alerts.notifier = self.shell.notifier

@@ -54,7 +54,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ actions
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        titles = (("file", "&File"), ("view", "&View"), ("go", "&Go"), ("help", "&Help"))
+        titles = (
+            ("file", "&File"), ("view", "&View"), ("go", "&Go"), ("accounts", "&Accounts"),
+            ("help", "&Help"),
+        )  # fmt: skip
         self._menus = {name: bar.addMenu(title) for name, title in titles}
         self._panel_menu = self._menus["view"].addMenu("&Panels")
         for menu, action in (*self._general_actions(), *self._view_actions()):
@@ -87,7 +90,7 @@ class MainWindow(QMainWindow):
         ]  # fmt: skip
 
     def menu(self, name: str) -> QMenu:
-        """Return the menu called ``name`` (file, view, go, help)."""
+        """Return the menu called ``name`` (file, view, go, accounts, help)."""
         return self._menus[name]
 
     def add_actions(self, actions: list[UiAction], menu: QMenu | None = None) -> None:

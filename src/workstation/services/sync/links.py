@@ -36,7 +36,7 @@ class LinkService:
         self._gateway = gateway
         self._store = store
         self._clock = clock
-        self._notifier = notifier
+        self.notifier = notifier
         self._run = run
         self._listeners: list[Callable[[], None]] = []
         self._warned: set[tuple[str, datetime]] = set()
@@ -106,10 +106,10 @@ class LinkService:
         for status in expiring:
             assert status.refresh_expires_at is not None
             key = (status.broker, status.refresh_expires_at)
-            if key in self._warned or self._notifier is None:
+            if key in self._warned or self.notifier is None:
                 continue
             self._warned.add(key)
-            self._notifier.notify(
+            self.notifier.notify(
                 Notification(
                     f"{status.broker.title()} login expires soon",
                     f"{status.warnings[0]}. Log in again from Accounts → Link account.",

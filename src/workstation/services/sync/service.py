@@ -50,7 +50,7 @@ class SyncService:
         self._stores = stores
         self._log = sync_log
         self._clock = clock
-        self._notifier = notifier
+        self.notifier = notifier
         self._run = run
         self._locks: dict[str, asyncio.Lock] = {}
         self._listeners: list[Listener] = []
@@ -76,8 +76,9 @@ class SyncService:
         A scheduled run skips brokers waiting for a re-login and brokers
         already running; a manual run waits for a running one to finish.
         """
-        brokers = [broker] if broker else self._gateway.linked()
-        if broker and broker not in self._gateway.linked():
+        linked = await self._run(self._gateway.linked)  # the keyring: never on the loop
+        brokers = [broker] if broker else linked
+        if broker and broker not in linked:
             raise BrokerAuthError(f"{broker} is not linked: run `workstation link {broker}` first")
         reports = []
         for name in brokers:
@@ -116,7 +117,7 @@ class SyncService:
     async def _accounts(
         self, broker: str, scope: SyncScope, only: str | None, started: datetime, run_id: int
     ) -> tuple[AccountSync, ...]:
-        client = self._gateway.client(broker)
+        client = await self._run(self._gateway.client, broker)
         try:
             accounts = await client.accounts()
             await self._run(self._stores.sync.put_accounts, accounts)
@@ -178,7 +179,7 @@ class SyncService:
         self._publish(None)
 
     def _tell(self, broker: str, reason: str, relogin: bool) -> None:
-        if self._notifier is None:
+        if self.notifier is None:
             return
         if relogin:
             title = f"{broker.title()}: log in again"
@@ -186,7 +187,7 @@ class SyncService:
         else:
             title = f"{broker.title()} sync failed"
             body = f"{reason}. The next scheduled sync will try again."
-        self._notifier.notify(Notification(title, body, Severity.ERROR, "sync"))
+        self.notifier.notify(Notification(title, body, Severity.ERROR, "sync"))
 
     def _publish(self, report: SyncReport | None) -> None:
         for listener in list(self._listeners):

@@ -1,0 +1,1 @@
+"""The Accounts panel: every broker link, its state and login countdown, and the reconciliation."""
