@@ -138,9 +138,11 @@ class KeyringBrokerGateway:
         """Start the callback listener and return the login URL to open in the browser."""
         await self._drop_pending(broker)
         fields = {**self._app_fields(broker), **{k: v for k, v in credentials.items() if v}}
+        listener = await self._listen(fields.get("callback_url") or self._default_callback(broker))
         callback = fields.setdefault("callback_url", self._default_callback(broker))
+        if listener is not None:
+            callback = fields["callback_url"] = listener.url  # the port bound (0: a free one)
         url = self._authorize_url(broker, fields, callback)
-        listener = await self._listen(callback)
         self._pending[broker] = _Pending(fields, callback, listener)
         return AuthorizationAttempt(broker, url, callback)
 

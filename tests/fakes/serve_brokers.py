@@ -1,0 +1,60 @@
+"""Run the fake Tastytrade and Schwab servers on 127.0.0.1 for a manual end-to-end run.
+
+    .venv/bin/python -m tests.fakes.serve_brokers [--transactions 2000] [--faults 0.1]
+
+Prints the URLs and the commands that point a workspace at them. Ctrl+C stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from tests.fakes.http_faults import FaultPlan
+from tests.fakes.schwab_server import APP_KEY, APP_SECRET, FakeSchwab
+from tests.fakes.tastytrade_samples import sample_history
+from tests.fakes.tastytrade_server import CLIENT_SECRET, REFRESH_TOKEN, FakeTastytrade
+
+SCHWAB_CALLBACK = "https://127.0.0.1:8182/callback"
+
+
+def main() -> None:
+    """Serve both fakes until interrupted."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--transactions", type=int, default=2000, help="tastytrade history rows")
+    parser.add_argument("--faults", type=float, default=0.0, help="share of requests that fail")
+    options = parser.parse_args()
+    faults = FaultPlan(rate=options.faults, seed=1)
+    tastytrade = FakeTastytrade(sample_history(options.transactions), faults=faults)
+    tasty = tastytrade.start_in_thread()
+    schwab = FakeSchwab(faults=FaultPlan(rate=options.faults, seed=2)).start_in_thread()
+    ws = "--data-dir /tmp/volaris-fake"
+    print(
+        f"""Fake tastytrade: {tasty.url}   Fake Schwab: {schwab.url}
+
+Point a workspace at them:
+  workstation {ws} set tastytrade_environment custom
+  workstation {ws} set tastytrade_base_url {tasty.url}
+  workstation {ws} set schwab_base_url {schwab.url}
+Link and sync (the secrets go to your OS keyring):
+  VOLARIS_TASTYTRADE_CLIENT_SECRET={CLIENT_SECRET} \\
+  VOLARIS_TASTYTRADE_REFRESH_TOKEN={REFRESH_TOKEN} workstation {ws} link tastytrade
+  VOLARIS_SCHWAB_APP_KEY={APP_KEY} VOLARIS_SCHWAB_APP_SECRET={APP_SECRET} \\
+    workstation {ws} link schwab      (the browser lands on {SCHWAB_CALLBACK})
+  workstation {ws} sync
+  workstation {ws}                    (the app: Accounts panel, Ctrl+8)
+Ctrl+C stops the servers.""",
+        flush=True,
+    )
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        tasty.stop()
+        schwab.stop()
+
+
+if __name__ == "__main__":
+    main()
