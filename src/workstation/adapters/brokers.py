@@ -24,7 +24,7 @@ from workstation.ports.broker import (
     BrokerClient,
     BrokerError,
 )
-from workstation.ports.secrets import SecretStore
+from workstation.ports.secrets import SecretStore, SecretStoreUnavailable
 
 if TYPE_CHECKING:  # the clients (httpx, pydantic models, TLS) load with the first broker call
     from workstation.adapters.http import HttpPolicy
@@ -74,6 +74,7 @@ class KeyringBrokerGateway:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.vault = CredentialVault(secrets)
+        self._secrets = secrets
         self._endpoints = endpoints
         self._cert_dir = cert_dir
         self._policy = policy
@@ -121,6 +122,7 @@ class KeyringBrokerGateway:
         """Link tastytrade with a personal grant (client secret + refresh token)."""
         if broker != BrokerName.TASTYTRADE:
             raise BrokerAuthError(f"{broker} links through a browser login (/authorize {broker})")
+        self._require_keyring(broker)
         secret, refresh = credentials.get("client_secret"), credentials.get("refresh_token")
         if not secret or not refresh:
             raise BrokerAuthError("tastytrade: a client secret and a refresh token are needed")
@@ -136,6 +138,7 @@ class KeyringBrokerGateway:
         self, broker: str, credentials: Mapping[str, str]
     ) -> AuthorizationAttempt:
         """Start the callback listener and return the login URL to open in the browser."""
+        self._require_keyring(broker)
         await self._drop_pending(broker)
         fields = {**self._app_fields(broker), **{k: v for k, v in credentials.items() if v}}
         listener = await self._listen(fields.get("callback_url") or self._default_callback(broker))
@@ -170,7 +173,8 @@ class KeyringBrokerGateway:
 
     def unlink(self, broker: str) -> None:
         """Forget every credential and token of ``broker``."""
-        self.vault.delete(broker)
+        if self._secrets.available:
+            self.vault.delete(broker)
 
     # ---------------------------------------------------------------- internals
 
@@ -196,8 +200,16 @@ class KeyringBrokerGateway:
     def _fields(self, broker: str) -> dict[str, str]:
         try:
             return self.vault.load(broker) or {}
-        except CredentialError:
+        except (CredentialError, SecretStoreUnavailable):  # no keyring: nothing is linked
             return {}
+
+    def _require_keyring(self, broker: str) -> None:
+        if not self._secrets.available:
+            reason = self._secrets.unavailable_reason or "no keyring"
+            raise BrokerAuthError(
+                f"{broker} cannot be linked here: {reason} (credentials are only ever kept "
+                "in the OS keyring)"
+            )
 
     def _app_fields(self, broker: str) -> dict[str, str]:
         keep = ("app_key", "app_secret", "callback_url", "client_id", "client_secret")

@@ -81,3 +81,24 @@ async def test_a_pasted_redirect_finishes_the_login_and_a_bad_one_keeps_it_open(
         accounts = await gateway.finish_authorization("schwab", redirect)
     assert accounts
     assert gateway.linked() == ["schwab"]
+
+
+class NoKeyring(MemorySecretStore):
+    available = False
+    unavailable_reason = "no keyring backend is available"
+
+    def get(self, name: str) -> str | None:
+        from workstation.ports.secrets import SecretStoreUnavailable
+
+        raise SecretStoreUnavailable(self.unavailable_reason)
+
+
+async def test_without_a_keyring_nothing_is_linked_and_linking_says_why(tmp_path: Path) -> None:
+    gateway = KeyringBrokerGateway(NoKeyring(), BrokerEndpoints(), tmp_path)
+    assert gateway.linked() == []
+    assert gateway.grant("schwab") is None
+    with pytest.raises(BrokerAuthError, match="no keyring backend"):
+        await gateway.link("tastytrade", {"client_secret": "s", "refresh_token": "t"})
+    with pytest.raises(BrokerAuthError, match="OS keyring"):
+        await gateway.begin_authorization("schwab", {"app_key": "k", "app_secret": "s"})
+    gateway.unlink("schwab")  # nothing to forget, and no error
