@@ -130,8 +130,8 @@ def test_snapshot_of_one_panel_and_unknown_panel(workstation, tmp_path):
     )
     assert bad.returncode == 2
     assert (
-        "no panel 'nope' (panels: alerts, chains, dashboard, planner, pnl, risk, structure)"
-        in bad.stderr
+        "no panel 'nope' (panels: accounts, alerts, chains, dashboard, planner, pnl, risk, "
+        "structure)" in bad.stderr
     )
 
 

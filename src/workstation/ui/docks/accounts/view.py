@@ -149,7 +149,7 @@ class AccountsPanel(QWidget):
         lower = QWidget()
         box = QVBoxLayout(lower)
         box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
+        box.setSpacing(0)
         title = QLabel("RECONCILIATION")
         title.setObjectName("SectionTitle")
         box.addWidget(title)
@@ -162,7 +162,7 @@ class AccountsPanel(QWidget):
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         for part in (self.table, self.reconciliation_table):  # a short bottom dock must still fit
-            part.setMinimumHeight(48)
+            part.setMinimumHeight(24)
         actions = QHBoxLayout()
         for button in self.buttons.values():
             actions.addWidget(button)
