@@ -166,6 +166,11 @@ async def test_reconciliation_lists_positions_that_differ(world, db) -> None:
     ]
     assert "not in the ledger" in check.positions[0].reason
     assert check.cash_difference == Decimal(0)
+    # Later, from the stored report alone (no network), the comparison is the same.
+    broker.fail_with = BrokerUnavailable("offline")
+    [again] = await service.reconcile("tastytrade")
+    assert again.positions == check.positions
+    assert again.cash_difference == check.cash_difference
 
 
 async def test_balances_scope_skips_the_walk(world, db) -> None:

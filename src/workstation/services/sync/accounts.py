@@ -67,7 +67,7 @@ class AccountSyncer:
             result = await self._balances(account, result)
         if scope is SyncScope.ALL:
             check = await self._run(self.reconcile, account)
-            result = _with(result, reconciliation=check)
+            result = replace(result, reconciliation=check)
         return result
 
     async def _transactions(self, account: BrokerAccount, result: AccountSync) -> AccountSync:
@@ -93,7 +93,7 @@ class AccountSyncer:
         )  # fmt: skip
         orders = await self._orders(account, start if cursor is None else self._until - RECENT)
         snapshots = await self._snapshots(account, cursor is None)
-        return _with(
+        return replace(
             result, added=added, adopted=adopted, pages=pages, orders=orders, snapshots=snapshots
         )
 
@@ -135,7 +135,7 @@ class AccountSyncer:
             source="api",
         )
         await self._run(self._stores.status.put, merged)
-        return _with(result, positions=len(positions))
+        return replace(result, positions=len(positions))
 
     def reconcile(self, account: BrokerAccount) -> Reconciliation:
         """Compare the ledger rebuilt from stored rows with the broker's last report (blocking)."""
@@ -155,7 +155,3 @@ def reconcile_account(
     return reconcile(
         account.broker, account.number, as_of, ledger.positions, theirs, ledger.rows, cash
     )
-
-
-def _with(result: AccountSync, **changes: object) -> AccountSync:
-    return replace(result, **changes)  # type: ignore[arg-type]

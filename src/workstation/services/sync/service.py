@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from workstation.domain.brokers import BrokerAccount, LinkState, Reconciliation
+from workstation.domain.brokers import LinkState, Reconciliation
 from workstation.domain.notifications import Notification, Severity
 from workstation.ports.broker import BrokerAuthError, BrokerError, BrokerGateway
 from workstation.ports.clock import Clock
@@ -87,9 +87,14 @@ class SyncService:
             reports.append(await self._sync_broker(name, scope, account))
         return reports
 
-    async def reconcile(self, broker: str, account: BrokerAccount) -> Reconciliation:
-        """Compare the stored ledger of ``account`` with the broker's last report."""
-        return await self._run(reconcile_account, self._stores, account, self._clock.now())
+    async def reconcile(self, broker: str) -> list[Reconciliation]:
+        """Compare the stored ledger of each linked account of ``broker`` with the broker's
+        last report (no network)."""
+        return await self._run(self._reconcile_now, broker, self._clock.now())
+
+    def _reconcile_now(self, broker: str, as_of: datetime) -> list[Reconciliation]:
+        accounts = self._stores.sync.accounts(broker)
+        return [reconcile_account(self._stores, account, as_of) for account in accounts]
 
     async def _waits_for_login(self, broker: str) -> bool:
         link = await self._run(self._stores.sync.link, broker)

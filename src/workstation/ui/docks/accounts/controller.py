@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
-from workstation.domain.accounts import AccountKind
 from workstation.domain.brokers import BrokerAccount, LinkState, Reconciliation
 from workstation.services.sync import BrokerError
 from workstation.ui.dialogs.link_account import DEFAULT_SCHWAB_CALLBACK, LinkAccountDialog
@@ -132,12 +131,7 @@ class AccountsController:
         return checks or None
 
     async def _compare(self, status: LinkStatus) -> list[Reconciliation]:
-        checks = []
-        for number in status.accounts:
-            # The comparison reads only the broker and the number; the kind is not used.
-            account = BrokerAccount(status.broker, number, AccountKind.MARGIN)
-            checks.append(await self._sync.reconcile(status.broker, account))
-        return checks
+        return await self._sync.reconcile(status.broker)
 
     # ------------------------------------------------------------ actions
     def sync_now(self, broker: str) -> None:
