@@ -9,6 +9,7 @@ bind or the browser refuses the certificate.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -36,7 +37,6 @@ TASTYTRADE_SANDBOX = "https://api.cert.tastyworks.com"
 SCHWAB_PRODUCTION = "https://api.schwabapi.com"
 TASTYTRADE_CALLBACK = "http://127.0.0.1:8183/callback"
 TASTYTRADE_AUTHORIZE = "https://my.tastytrade.com/auth.html"
-SCHWAB_REFRESH_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +98,16 @@ class KeyringBrokerGateway:
         fields = self._fields(broker)
         if not fields.get("refresh_token"):
             return None
-        expires = _instant(fields.get("access_expires_at")) or self._now()
-        issued = _instant(fields.get("refresh_issued_at"))
-        if broker == BrokerName.SCHWAB and issued is not None:
-            return TokenGrant(expires, issued, SCHWAB_REFRESH_DAYS)
-        return TokenGrant(expires)
+        if broker == BrokerName.SCHWAB:
+            from workstation.adapters.schwab.auth import stored_grant as schwab_grant
+
+            try:
+                return schwab_grant(fields)
+            except BrokerError:  # unreadable: the next sync asks for a new login
+                return None
+        from workstation.adapters.tastytrade.auth import stored_grant
+
+        return stored_grant(fields)
 
     def client(self, broker: str) -> BrokerClient:
         """Return a session for ``broker`` (BrokerAuthError when it is not linked)."""
@@ -128,8 +133,7 @@ class KeyringBrokerGateway:
             raise BrokerAuthError("tastytrade: a client secret and a refresh token are needed")
         session = self._tastytrade(linked=False)
         try:
-            await session.session.auth.link_personal_grant(secret, refresh)
-            self.vault.update(broker, base_url=self.endpoints.tastytrade)
+            await session.session.auth.link_personal_grant(secret, refresh)  # stores base_url
             return await session.accounts()
         finally:
             await session.aclose()
@@ -140,11 +144,13 @@ class KeyringBrokerGateway:
         """Start the callback listener and return the login URL to open in the browser."""
         self._require_keyring(broker)
         await self._drop_pending(broker)
-        fields = {**self._app_fields(broker), **{k: v for k, v in credentials.items() if v}}
-        listener = await self._listen(fields.get("callback_url") or self._default_callback(broker))
-        callback = fields.setdefault("callback_url", self._default_callback(broker))
+        stored = await asyncio.to_thread(self._app_fields, broker)  # the keyring: off the loop
+        fields = {**stored, **{k: v for k, v in credentials.items() if v}}
+        fields.setdefault("callback_url", self._default_callback(broker))
+        listener = await self._listen(fields["callback_url"])
         if listener is not None:
-            callback = fields["callback_url"] = listener.url  # the port bound (0: a free one)
+            fields["callback_url"] = listener.url  # the port it bound (0 asks for a free one)
+        callback = fields["callback_url"]
         url = self._authorize_url(broker, fields, callback)
         self._pending[broker] = _Pending(fields, callback, listener)
         return AuthorizationAttempt(broker, url, callback)
@@ -165,7 +171,7 @@ class KeyringBrokerGateway:
             await self._exchange(broker, pending, code)
         finally:
             await self._drop_pending(broker)
-        session = self.client(broker)
+        session = await asyncio.to_thread(self.client, broker)
         try:
             return await session.accounts()
         finally:
@@ -189,9 +195,13 @@ class KeyringBrokerGateway:
     async def _listen(self, callback: str) -> CallbackListener | None:
         """Start the one-shot callback listener, or None when it cannot listen there."""
         from workstation.adapters.schwab.callback import CallbackListener, CallbackUnavailable
+        from workstation.adapters.schwab.certificate import ensure_certificate
 
+        secure = callback.startswith("https:")
+        if secure:  # making a key pair takes a moment: not on the loop
+            await asyncio.to_thread(ensure_certificate, self._cert_dir)
         try:
-            listener = CallbackListener(callback, self._cert_dir, ssl=callback.startswith("https:"))
+            listener = CallbackListener(callback, self._cert_dir, ssl=secure)
             await listener.start()
         except CallbackUnavailable:
             return None  # the trader pastes the redirected URL instead
@@ -272,7 +282,6 @@ class KeyringBrokerGateway:
                 code=code,
                 redirect_uri=pending.callback,
             )
-            self.vault.update(broker, base_url=self.endpoints.tastytrade)
         finally:
             await session.aclose()
 
@@ -281,13 +290,3 @@ class KeyringBrokerGateway:
         if pending is not None and pending.listener is not None:
             with contextlib.suppress(Exception):
                 await pending.listener.aclose()
-
-
-def _instant(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

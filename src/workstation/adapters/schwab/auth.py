@@ -137,7 +137,7 @@ class SchwabAuth:
             }
             self._fields = await asyncio.to_thread(self._vault.update, BROKER, **fields)
             self._dead = None
-            return self._grant_of(self._fields)
+            return stored_grant(self._fields)
 
     # -------------------------------------------------------------- tokens
 
@@ -170,7 +170,7 @@ class SchwabAuth:
         fields = self._fields if self._fields is not None else self._vault.load(BROKER)
         if not fields or "access_expires_at" not in fields:
             return None
-        return self._grant_of(fields)
+        return stored_grant(fields)
 
     async def aclose(self) -> None:
         """Close the HTTP client."""
@@ -244,13 +244,15 @@ class SchwabAuth:
             raise BrokerUnavailable(redact(f"schwab {what}: HTTP {response.status_code}"))
         return response
 
-    def _grant_of(self, fields: Mapping[str, str]) -> TokenGrant:
-        issued = fields.get("refresh_issued_at")
-        return TokenGrant(
-            access_expires_at=_instant(fields["access_expires_at"], "access_expires_at"),
-            refresh_issued_at=_instant(issued, "refresh_issued_at") if issued else None,
-            refresh_lifetime_days=REFRESH_LIFETIME_DAYS,
-        )
+
+def stored_grant(fields: Mapping[str, str]) -> TokenGrant:
+    """Return the expiry facts of a stored Schwab grant (BrokerAuthError when unreadable)."""
+    issued = fields.get("refresh_issued_at")
+    return TokenGrant(
+        access_expires_at=_instant(fields["access_expires_at"], "access_expires_at"),
+        refresh_issued_at=_instant(issued, "refresh_issued_at") if issued else None,
+        refresh_lifetime_days=REFRESH_LIFETIME_DAYS,
+    )
 
 
 def _access_fields(token: wire.TokenResponse, now: datetime) -> dict[str, str]:

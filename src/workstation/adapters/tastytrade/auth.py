@@ -275,6 +275,12 @@ class TastytradeAuth:
         self._adopt(tokens)
 
 
+def stored_grant(fields: Mapping[str, str]) -> TokenGrant | None:
+    """Return the access token's expiry from a stored link (tastytrade grants do not expire)."""
+    expires = _instant(fields.get(ACCESS_EXPIRES_AT))
+    return None if expires is None else TokenGrant(access_expires_at=expires)
+
+
 def _json(response: httpx.Response) -> Any:
     try:
         return response.json()
