@@ -28,7 +28,7 @@ from workstation.commands.grammar import Arg, ArgKind, CommandError, CommandSpec
 from workstation.commands.result import CommandResult, Table
 
 if TYPE_CHECKING:
-    from workstation.domain.brokers import BrokerAccount
+    from workstation.domain.brokers import BrokerAccount, Reconciliation
     from workstation.services.sync import LinkService, LinkStatus, SyncReport, SyncService
 
 BROKERS = ("tastytrade", "schwab")
@@ -178,7 +178,7 @@ def _sync_result(reports: list[SyncReport]) -> CommandResult:
     return CommandResult(title, tuple(lines), table, data)
 
 
-def _differences(check: Any) -> list[str]:
+def _differences(check: Reconciliation | None) -> list[str]:
     if check is None:
         return []
     if check.agrees:
@@ -192,7 +192,8 @@ def _differences(check: Any) -> list[str]:
     if cash is not None and abs(cash) >= 0.01:
         lines.append(
             f"{check.broker} {check.account} cash: ledger {check.ledger_cash:,.2f}, broker "
-            f"{check.broker_cash:,.2f} (history before the first synced day is not in the ledger)"
+            f"{check.broker_cash or 0:,.2f} (history before the first synced day is not in the "
+            "ledger)"
         )
     return lines
 
