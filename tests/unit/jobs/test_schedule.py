@@ -100,3 +100,31 @@ async def test_structure_alerts_step_every_few_seconds_one_at_a_time():
     finally:
         scheduler.shutdown(wait=False)
     assert ran == ["structure"]
+
+
+async def test_broker_syncs_run_in_market_hours_hourly_and_after_the_close():
+    async def nothing() -> None:
+        return None
+
+    jobs = ScheduledJobs(
+        nothing,
+        nothing,
+        nothing,
+        sync_balances=nothing,
+        sync_balances_minutes=5,
+        sync_transactions=nothing,
+        sync_transactions_minutes=60,
+        login_expiry=nothing,
+    )
+    scheduler = build_scheduler(asyncio.get_running_loop(), jobs, EventBus())
+    ids = {job.id: job for job in scheduler.get_jobs()}
+    balances = ids["sync-balances"].trigger
+    assert isinstance(balances, CronTrigger)
+    assert "day_of_week='mon-fri', hour='9-16', minute='*/5'" in str(balances)
+    assert ids["sync-transactions"].trigger.interval.total_seconds() == 3600
+    assert "hour='16', minute='15'" in str(ids["sync-at-close"].trigger)
+    assert "hour='9,17'" in str(ids["login-expiry"].trigger)
+    for name in ("sync-balances", "sync-transactions", "sync-at-close", "login-expiry"):
+        assert ids[name].coalesce is True
+        assert ids[name].max_instances == 1
+        assert ids[name].misfire_grace_time >= 60
