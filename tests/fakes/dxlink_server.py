@@ -17,6 +17,8 @@ import asyncio
 import contextlib
 import json
 import math
+import random
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -73,6 +75,9 @@ class FakeDxLinkServer:
         self.subscription_sizes: list[int] = []
         self.oversized_closes = 0
         self.timeouts = 0
+        #: The latest event per (type, symbol), sent at once to a new subscriber as a real
+        #: feed does (``set_book``); empty: nothing is sent until a test pushes.
+        self.book: dict[tuple[str, str], dict[str, Any]] = {}
         self._server: Server | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -113,6 +118,12 @@ class FakeDxLinkServer:
         }
 
     # ------------------------------------------------------------ pushing data
+
+    def set_book(self, events: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+        """Remember ``events`` (by type) as each symbol's latest, answered on subscription."""
+        for kind, batch in events.items():
+            for event in batch:
+                self.book[(kind, str(event["eventSymbol"]))] = dict(event)
 
     async def push(self, events: Mapping[str, Sequence[Mapping[str, Any]]]) -> int:
         """Send one FEED_DATA with ``events`` (by type) to each subscriber; return how many."""
@@ -238,8 +249,15 @@ class FakeDxLinkServer:
             self.oversized_closes += 1
             await peer.ws.close(1009, "message too big")
             return
-        peer.subscriptions |= {(entry["type"], entry["symbol"]) for entry in add}
+        added = {(entry["type"], entry["symbol"]) for entry in add}
+        peer.subscriptions |= added
         peer.subscriptions -= {(entry["type"], entry["symbol"]) for entry in remove}
+        known: dict[str, list[Mapping[str, Any]]] = {}
+        for key in sorted(added & self.book.keys()):
+            known.setdefault(key[0], []).append(self.book[key])
+        data = self._compact(peer, known)
+        if data:
+            await self._send(peer, {"type": "FEED_DATA", "channel": 1, "data": data})
 
     async def _time_out(self, peer: DxLinkPeer) -> None:
         self.timeouts += 1
@@ -270,3 +288,74 @@ def _wire(value: Any) -> Any:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "NaN"
     return value
+
+
+class TickingDxLink:
+    """A FakeDxLinkServer in a daemon thread that moves ``prices`` every ``every`` seconds.
+
+    For manual runs (``tests.fakes.serve_brokers``): each tick sends a Quote
+    and a Trade per symbol after a small seeded random walk; ``contracts``
+    (streamer symbol -> (bid, ask, iv, delta, open interest)) are answered on
+    subscription so option chains price.
+    """
+
+    def __init__(
+        self,
+        token: str,
+        prices: Mapping[str, float],
+        contracts: Mapping[str, tuple[float, float, float, float, int]],
+        every: float = 0.5,
+    ) -> None:
+        self.fake = FakeDxLinkServer(token)
+        self._prices = dict(prices)
+        self._contracts = dict(contracts)
+        self._every = every
+        self._rng = random.Random(7)
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="fake-dxlink", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("the fake DXLink server did not start")
+        self.url = self.fake.url
+
+    def stop(self) -> None:
+        """Stop ticking and close the server."""
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self.fake.__aenter__())
+        self.fake.set_book(self._book())
+        self._ready.set()
+        ticking = self._loop.create_task(self._tick())
+        self._loop.run_forever()
+        ticking.cancel()
+        self._loop.run_until_complete(asyncio.gather(ticking, return_exceptions=True))
+        self._loop.run_until_complete(self.fake.__aexit__(None, None, None))
+        self._loop.close()
+
+    def _book(self) -> dict[str, list[dict[str, Any]]]:
+        book: dict[str, list[dict[str, Any]]] = {"Quote": [], "Trade": [], "Summary": [],
+                                                 "Greeks": []}  # fmt: skip
+        for symbol, (bid, ask, iv, delta, oi) in self._contracts.items():
+            book["Quote"].append({"eventSymbol": symbol, "bidPrice": bid, "askPrice": ask,
+                                  "bidSize": 10, "askSize": 10})  # fmt: skip
+            book["Trade"].append({"eventSymbol": symbol, "price": round((bid + ask) / 2, 2),
+                                  "dayVolume": oi // 10})  # fmt: skip
+            book["Summary"].append({"eventSymbol": symbol, "openInterest": oi})
+            book["Greeks"].append({"eventSymbol": symbol, "eventTime": 0, "volatility": iv,
+                                   "delta": delta, "price": (bid + ask) / 2})  # fmt: skip
+        return book
+
+    async def _tick(self) -> None:
+        volume = 1_000_000
+        while True:
+            await asyncio.sleep(self._every)
+            volume += 1_000
+            for symbol, before in self._prices.items():
+                price = round(before * (1 + self._rng.gauss(0, 0.0005)), 2)
+                self._prices[symbol] = price
+                await self.fake.push_quote(symbol, price - 0.01, price + 0.01)
+                await self.fake.push_trade(symbol, price, volume)

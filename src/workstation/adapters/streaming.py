@@ -58,7 +58,8 @@ class StreamQuote:
     """Top of book and last trade of one symbol, merged from the feed's partial events.
 
     Prices in dollars per share (points for indices); sizes in shares or
-    contracts; ``volume`` is the day's volume. NaN means the feed has not said.
+    contracts; ``volume`` is the day's volume; ``open_interest`` the open
+    contracts of an option. NaN means the feed has not said.
     """
 
     symbol: str
@@ -68,6 +69,7 @@ class StreamQuote:
     bid_size: float = NAN
     ask_size: float = NAN
     volume: float = NAN
+    open_interest: float = NAN
     ts: datetime
 
     def __post_init__(self) -> None:

@@ -42,6 +42,7 @@ from pydantic.alias_generators import to_camel
 from websockets.asyncio.client import ClientConnection, connect
 
 from workstation.adapters.http import redact, register_secret
+from workstation.adapters.schwab.market import wire_symbol
 from workstation.adapters.streaming import (
     ReconnectNow,
     StateListener,
@@ -83,6 +84,7 @@ QUOTE_FIELDS: dict[str, dict[str, str]] = {
         "16": "bid_size",
         "17": "ask_size",
         "8": "volume",
+        "9": "open_interest",
     },
 }
 GREEK_FIELDS = {
@@ -96,7 +98,7 @@ NUMERIC_FIELDS = {
 }
 REQUESTED_FIELDS = {
     EQUITIES: "0,1,2,3,4,5,8,34",
-    OPTIONS: "0,2,3,4,8,10,16,17,28,29,30,31,32,37,38",
+    OPTIONS: "0,2,3,4,8,9,10,16,17,28,29,30,31,32,37,38",
 }
 
 
@@ -161,11 +163,11 @@ AccessTokenProvider = Callable[[bool], Awaitable[str]]
 
 
 def wire_key(symbol: str) -> tuple[str, str]:
-    """Return the (service, key) Schwab streams ``symbol`` under."""
+    """Return the (service, key) Schwab streams ``symbol`` under (indices as ``$SPX``)."""
     try:
         return OPTIONS, str(parse_occ(symbol))
     except InvalidOccSymbol:
-        return EQUITIES, symbol.strip().upper()
+        return EQUITIES, wire_symbol(symbol.strip().upper())
 
 
 # ------------------------------------------------------------------ level-one book

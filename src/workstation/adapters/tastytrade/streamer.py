@@ -57,13 +57,14 @@ FEED_CHANNEL = 1
 EVENT_FIELDS: dict[str, list[str]] = {
     "Quote": ["eventSymbol", "bidPrice", "askPrice", "bidSize", "askSize"],
     "Trade": ["eventSymbol", "price", "dayVolume"],
+    "Summary": ["eventSymbol", "openInterest"],
     "Greeks": [
         "eventSymbol", "eventTime", "price", "volatility",
         "delta", "gamma", "theta", "rho", "vega",
     ],
 }  # fmt: skip
 EVENT_TYPES: dict[StreamKind, tuple[str, ...]] = {
-    StreamKind.QUOTE: ("Quote", "Trade"),
+    StreamKind.QUOTE: ("Quote", "Trade", "Summary"),
     StreamKind.GREEKS: ("Greeks",),
 }
 _STREAMER_OPTION = re.compile(
@@ -149,7 +150,7 @@ class CompactFeed:
                 raise ValueError("eventSymbol is missing")
             if kind == "Greeks":
                 return self._greeks(symbol, event)
-            if kind in ("Quote", "Trade"):
+            if kind in _QUOTE_EVENTS:
                 return self._quote(symbol, kind, event)
         except ValueError as exc:
             log.warning("DXLink FEED_DATA: a %s event is malformed (%s); skipped", kind, exc)
@@ -164,8 +165,9 @@ class CompactFeed:
             "bid_size": known.bid_size if known else math.nan,
             "ask_size": known.ask_size if known else math.nan,
             "volume": known.volume if known else math.nan,
+            "open_interest": known.open_interest if known else math.nan,
         }
-        wire = _QUOTE_WIRE if kind == "Quote" else _TRADE_WIRE
+        wire = _QUOTE_EVENTS[kind]
         for name, attribute in wire.items():
             if name in event:
                 merged[attribute] = stream_number(event[name])
@@ -184,6 +186,8 @@ class CompactFeed:
 
 _QUOTE_WIRE = {"bidPrice": "bid", "askPrice": "ask", "bidSize": "bid_size", "askSize": "ask_size"}
 _TRADE_WIRE = {"price": "last", "dayVolume": "volume"}
+_SUMMARY_WIRE = {"openInterest": "open_interest"}
+_QUOTE_EVENTS = {"Quote": _QUOTE_WIRE, "Trade": _TRADE_WIRE, "Summary": _SUMMARY_WIRE}
 _GREEKS_WIRE = {
     "price": "price", "volatility": "volatility", "delta": "delta", "gamma": "gamma",
     "theta": "theta", "vega": "vega", "rho": "rho",

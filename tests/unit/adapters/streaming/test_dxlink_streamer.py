@@ -72,7 +72,9 @@ async def test_handshake_follows_the_documented_order(fake: FakeDxLinkServer) ->
     assert subscription["add"] == [
         {"type": "Quote", "symbol": "SPY"},
         {"type": "Trade", "symbol": "SPY"},
+        {"type": "Summary", "symbol": "SPY"},
     ]
+    assert fields["Summary"] == ["eventSymbol", "openInterest"]
     assert fake.protocol_errors == []
     assert states == [StreamState.LIVE, StreamState.CLOSED]
 
