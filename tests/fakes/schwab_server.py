@@ -115,6 +115,9 @@ class FakeSchwab:
         self.refresh_error = refresh_error
         self.market_date = market_date
         self.refresh_expired = False
+        #: A ``streamerInfo`` entry to answer in userPreference instead of the canary
+        #: one (a FakeSchwabStreamServer's, for tests that stream through the broker).
+        self.streamer_info: dict[str, Any] | None = None
         self.rotate_refresh = False
         self.deny_login = False
         self.grants: list[str] = []  # grant_type of every token request that got through
@@ -337,7 +340,8 @@ class FakeSchwab:
                     for i, a in enumerate(self.accounts)
                 ],
                 "streamerInfo": [
-                    {
+                    self.streamer_info
+                    or {
                         "streamerSocketUrl": "wss://127.0.0.1:1/ws",
                         "schwabClientCustomerId": CUSTOMER_ID,
                         "schwabClientCorrelId": CORREL_ID,

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import time
 
+from tests.fakes.dxlink_server import TickingDxLink
 from tests.fakes.http_faults import FaultPlan
 from tests.fakes.schwab_server import APP_KEY, APP_SECRET, FakeSchwab
+from tests.fakes.tastytrade_history import TastytradeHistory
 from tests.fakes.tastytrade_samples import sample_history
 from tests.fakes.tastytrade_server import CLIENT_SECRET, REFRESH_TOKEN, FakeTastytrade
 
@@ -25,7 +27,10 @@ def main() -> None:
     parser.add_argument("--faults", type=float, default=0.0, help="share of requests that fail")
     options = parser.parse_args()
     faults = FaultPlan(rate=options.faults, seed=1)
-    tastytrade = FakeTastytrade(sample_history(options.transactions), faults=faults)
+    history = sample_history(options.transactions)
+    dxlink = TickingDxLink(history.quote_token["token"], _prices(history), _contracts(history))
+    history.quote_token["dxlink-url"] = dxlink.url
+    tastytrade = FakeTastytrade(history, faults=faults)
     tasty = tastytrade.start_in_thread()
     schwab = FakeSchwab(faults=FaultPlan(rate=options.faults, seed=2)).start_in_thread()
     ws = "--data-dir /tmp/volaris-fake"
@@ -36,6 +41,8 @@ Point a workspace at them:
   workstation {ws} set tastytrade_environment custom
   workstation {ws} set tastytrade_base_url {tasty.url}
   workstation {ws} set schwab_base_url {schwab.url}
+Live quotes and chains from tastytrade (a DXLink feed at {dxlink.url} ticks twice a second):
+  workstation {ws} set market_data tastytrade        (applies when the workspace opens)
 Link and sync (the secrets go to your OS keyring):
   VOLARIS_TASTYTRADE_CLIENT_SECRET={CLIENT_SECRET} \\
   VOLARIS_TASTYTRADE_REFRESH_TOKEN={REFRESH_TOKEN} workstation {ws} link tastytrade
@@ -54,6 +61,30 @@ Ctrl+C stops the servers.""",
     finally:
         tasty.stop()
         schwab.stop()
+        dxlink.stop()
+
+
+def _prices(history: TastytradeHistory) -> dict[str, float]:
+    return {symbol: float(item["last"]) for symbol, item in history.quotes.items()}
+
+
+def _contracts(history: TastytradeHistory) -> dict[str, tuple[float, float, float, float, int]]:
+    """Price every chain contract: intrinsic value plus a time value falling off with distance."""
+    spots = _prices(history)
+    contracts = {}
+    for root, chains in history.chains.items():
+        spot = spots.get(root, 100.0)
+        for chain in chains:
+            for expiration in chain["expirations"]:
+                for strike in expiration["strikes"]:
+                    k = float(strike["strike-price"])
+                    time_value = max(0.05, 6.0 - 0.25 * abs(k - spot))
+                    for side, sign in (("call-streamer-symbol", 1), ("put-streamer-symbol", -1)):
+                        mid = max(0.0, sign * (spot - k)) + time_value
+                        delta = sign * min(0.95, max(0.05, 0.5 + sign * (spot - k) / 40))
+                        contracts[strike[side]] = (round(mid - 0.05, 2), round(mid + 0.05, 2),
+                                                   0.18, round(delta, 2), 1500)  # fmt: skip
+    return contracts
 
 
 if __name__ == "__main__":

@@ -25,10 +25,12 @@ from workstation.ports.broker import (
     BrokerClient,
     BrokerError,
 )
+from workstation.ports.marketdata import MarketData
 from workstation.ports.secrets import SecretStore, SecretStoreUnavailable
 
 if TYPE_CHECKING:  # the clients (httpx, pydantic models, TLS) load with the first broker call
     from workstation.adapters.http import HttpPolicy
+    from workstation.adapters.schwab.broker import SchwabBroker
     from workstation.adapters.schwab.callback import CallbackListener
     from workstation.adapters.tastytrade.broker import TastytradeBroker
 
@@ -114,11 +116,23 @@ class KeyringBrokerGateway:
         if broker == BrokerName.TASTYTRADE:
             return self._tastytrade(linked=True)
         if broker == BrokerName.SCHWAB:
-            from workstation.adapters.schwab.broker import SchwabBroker
+            return self._schwab()
+        raise BrokerError(f"unknown broker {broker!r}")
 
-            return SchwabBroker.connect(
-                self.vault, self.endpoints.schwab, self._policy, now=self._now
-            )
+    def market_data(self, broker: str) -> MarketData:
+        """Return ``broker``'s quotes, chains and live stream as a MarketData provider.
+
+        The provider owns its own session (closed by its ``aclose``);
+        BrokerAuthError when ``broker`` is not linked.
+        """
+        if broker == BrokerName.TASTYTRADE:
+            from workstation.adapters.marketdata.live.tastytrade import TastytradeMarketData
+
+            return TastytradeMarketData(self._tastytrade(linked=True))
+        if broker == BrokerName.SCHWAB:
+            from workstation.adapters.marketdata.live.schwab import SchwabMarketData
+
+            return SchwabMarketData(self._schwab())
         raise BrokerError(f"unknown broker {broker!r}")
 
     # ---------------------------------------------------------------- linking
@@ -191,6 +205,11 @@ class KeyringBrokerGateway:
         if linked:
             return TastytradeBroker.connect(self.vault, url, self._policy, now=self._now)
         return TastytradeBroker.unlinked(self.vault, url, self._policy, now=self._now)
+
+    def _schwab(self) -> SchwabBroker:
+        from workstation.adapters.schwab.broker import SchwabBroker
+
+        return SchwabBroker.connect(self.vault, self.endpoints.schwab, self._policy, now=self._now)
 
     async def _listen(self, callback: str) -> CallbackListener | None:
         """Start the one-shot callback listener, or None when it cannot listen there."""

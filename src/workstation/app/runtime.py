@@ -16,11 +16,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from workstation.adapters.brokers import KeyringBrokerGateway
 from workstation.adapters.csv import read_statement
 from workstation.adapters.marketdata.demo.account_history import DemoHistory, demo_account_history
 from workstation.adapters.marketdata.demo.provider import DemoMarketData
 from workstation.adapters.secrets.keyring_store import KeyringSecretStore
-from workstation.app.brokers import wire_brokers
+from workstation.app.brokers import endpoints_of, wire_brokers
+from workstation.app.market_source import MarketSource, choose_market
 from workstation.app.workspace import WorkspaceTarget
 from workstation.commands.catalog import default_registry
 from workstation.commands.context import CommandContext, WorkspaceInfo
@@ -36,7 +38,7 @@ from workstation.engines.planner import LiquidityRule, PlannerRules, WidthBand
 from workstation.engines.sessions import TradingCalendar, xnys
 from workstation.engines.volatility import RegimeBasis, RegimeRule
 from workstation.ports.clock import Clock, ShiftedClock, SystemClock
-from workstation.ports.marketdata import IvHistory
+from workstation.ports.marketdata import IvHistory, MarketData, UnknownSymbol
 from workstation.ports.secrets import SecretStore
 from workstation.services.alert_rules import AlertRuleService
 from workstation.services.alerts import AlertService
@@ -96,7 +98,8 @@ class Runtime:
     clock: Clock
     calendar: TradingCalendar
     settings: WorkspaceSettings
-    provider: DemoMarketData
+    provider: MarketData
+    demo: DemoMarketData
     market: MarketDataService
     registry: CommandRegistry
     context: CommandContext
@@ -125,7 +128,8 @@ class Runtime:
     async def backfill_history(self, run: BlockingRunner) -> None:
         """Store bar and IV history for every followed symbol (idempotent)."""
         symbols = self.quote_symbols
-        optionable = set(self.provider.optionable())
+        # Only the demo market has IV history; the brokers keep none.
+        optionable = set(self.demo.optionable()) if self.provider is self.demo else set()
         iv_symbols = [s for s in symbols if s in optionable]
         report = await self.backfill.run(symbols, iv_symbols, self.clock.now(), write=run)
         log.info("backfill wrote %d rows (%d failures)", report.total, len(report.failures))
@@ -168,18 +172,25 @@ class Runtime:
 
     def _demo_history(self) -> DemoHistory:
         return demo_account_history(
-            self.provider.simulator, self.clock.now(), seed=self.settings.demo_seed
+            self.demo.simulator, self.clock.now(), seed=self.settings.demo_seed
         )
 
     def descriptions(self) -> dict[str, str]:
         """Long names of the followed symbols."""
-        return {s: self.provider.description(s) for s in self.quote_symbols}
+        return {s: _description(self.demo, s) for s in self.quote_symbols}
 
     def close(self) -> None:
         """Close the store (blocking; call off the GUI thread). Safe to call twice."""
         if not self.closed:
             self.closed = True
             self.store.close()
+
+
+def _description(demo: DemoMarketData, symbol: str) -> str:
+    try:
+        return demo.description(symbol)
+    except UnknownSymbol:  # a broker's symbol the demo universe lacks
+        return symbol
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -235,13 +246,20 @@ def _wire(
     db = store.db
     settings = _settings(SettingsStore(db))
     calendar = xnys()
-    provider = DemoMarketData(
+    demo = DemoMarketData(
         clock, seed=settings.demo_seed, ticks_per_second=settings.demo_ticks_per_second
     )
+    source = _market_source(settings, secrets, target.folder, clock, demo)
+    provider = source.provider
     market = MarketDataService(
-        provider, clock, bus, simulated=True, stale_after_seconds=settings.stale_after_seconds
+        provider,
+        clock,
+        bus,
+        simulated=source.simulated,
+        note=source.note,
+        stale_after_seconds=settings.stale_after_seconds,
     )
-    InstrumentStore(db).upsert_many(provider.instruments())
+    InstrumentStore(db).upsert_many(demo.instruments())
     symbols = list(dict.fromkeys(settings.indices + settings.watchlist))
     market.seed(list(QuoteCache(db).get_many(symbols).values()))
     maintenance = Maintenance(db, store.backups_dir, settings.backups_to_keep, run)
@@ -303,6 +321,7 @@ def _wire(
         calendar,
         settings,
         provider,
+        demo,
         market,
         registry,
         context,
@@ -312,10 +331,24 @@ def _wire(
     )
 
 
+def _market_source(
+    settings: WorkspaceSettings,
+    secrets: SecretStore,
+    workspace: Path,
+    clock: Clock,
+    demo: DemoMarketData,
+) -> MarketSource:
+    """Return the market data the settings choose, as linked when the workspace opens."""
+    gateway = KeyringBrokerGateway(
+        secrets, endpoints_of(settings), workspace / "certs", now=clock.now
+    )
+    return choose_market(settings, gateway, demo)
+
+
 def _alert_services(
     db: Database,
     context: CommandContext,
-    provider: DemoMarketData,
+    provider: MarketData,
     clock: Clock,
     run: BlockingRunner,
 ) -> StructureAlerts:

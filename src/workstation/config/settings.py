@@ -172,6 +172,13 @@ class WorkspaceSettings(BaseModel):
         default_factory=list,
         description="Tickers whose market structure is tracked for alerts (empty: the watchlist)",
     )
+    market_data: Literal["demo", "tastytrade", "schwab"] = Field(
+        "demo",
+        description=(
+            "Where quotes, chains and bars come from: the demo market or a linked broker "
+            "(another linked broker fills what it lacks); applies when the workspace opens"
+        ),
+    )
     tastytrade_environment: Literal["production", "sandbox", "custom"] = Field(
         "production", description="Tastytrade API: production, sandbox (cert) or a custom URL"
     )

@@ -20,7 +20,7 @@ from workstation.domain.metrics import SymbolMetrics
 from workstation.domain.quotes import Quote, QuoteStatus
 from workstation.domain.retry import RetryPolicy
 from workstation.ports.clock import Clock
-from workstation.ports.marketdata import MarketData
+from workstation.ports.marketdata import MarketData, UnknownSymbol
 from workstation.services.events import EventBus
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,11 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class MarketDataService:
-    """Latest quotes from one provider, with staleness and a resilient live feed."""
+    """Latest quotes from one provider, with staleness and a resilient live feed.
+
+    ``note`` (e.g. why the demo market stands in for a broker) goes with every
+    feed status that has no detail of its own.
+    """
 
     def __init__(
         self,
@@ -39,10 +43,12 @@ class MarketDataService:
         *,
         stale_after_seconds: float = 15.0,
         simulated: bool = False,
+        note: str = "",
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.provider = provider
+        self.note = note
         self._clock = clock
         self._bus = bus
         self.stale_after_seconds = stale_after_seconds
@@ -82,9 +88,11 @@ class MarketDataService:
         return quotes
 
     async def quote(self, symbol: str) -> Quote:
-        """Return a fresh quote for one symbol."""
-        (quote,) = await self.refresh([symbol])
-        return quote
+        """Return a fresh quote for one symbol (UnknownSymbol when the provider has none)."""
+        quotes = await self.refresh([symbol])
+        if not quotes:
+            raise UnknownSymbol(f"{self.provider.name}: no quote for {symbol}")
+        return quotes[0]
 
     async def option_chain(self, underlying: str) -> ChainSnapshot:
         """Return the provider's current chain for ``underlying``."""
@@ -147,5 +155,7 @@ class MarketDataService:
 
     def _feed(self, state: FeedState, detail: str = "") -> None:
         self._bus.publish(
-            FeedStatusChanged(self.provider.name, state, self._clock.now(), detail, self.simulated)
+            FeedStatusChanged(
+                self.provider.name, state, self._clock.now(), detail or self.note, self.simulated
+            )
         )
