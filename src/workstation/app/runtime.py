@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 from pydantic import ValidationError
 
 from workstation.adapters.brokers import KeyringBrokerGateway
@@ -38,13 +39,13 @@ from workstation.engines.planner import LiquidityRule, PlannerRules, WidthBand
 from workstation.engines.sessions import TradingCalendar, xnys
 from workstation.engines.volatility import RegimeBasis, RegimeRule
 from workstation.ports.clock import Clock, ShiftedClock, SystemClock
-from workstation.ports.marketdata import IvHistory, MarketData, UnknownSymbol
+from workstation.ports.marketdata import IV_HISTORY_DTYPE, IvHistory, MarketData, UnknownSymbol
 from workstation.ports.secrets import SecretStore
 from workstation.services.alert_rules import AlertRuleService
 from workstation.services.alerts import AlertService
 from workstation.services.blocking import BlockingRunner
 from workstation.services.chain_analytics import ChainAnalytics, HistoryReader
-from workstation.services.chain_service import ChainService
+from workstation.services.chain_service import ChainService, IvRecorder
 from workstation.services.event_calendar import EventCalendarService
 from workstation.services.events import EventBus
 from workstation.services.expected_move import ExpectedMoveService
@@ -276,6 +277,7 @@ def _wire(
             history=_iv_history_reader(db),
             regime_rule=regime,
         ),
+        iv_recorder(db, run),
     )
     calendar_store = EventCalendarStore(
         db, load_bundled_calendar(resources_dir() / BUNDLED_CALENDAR), clock
@@ -450,6 +452,17 @@ def _iv_history_reader(db: Database) -> HistoryReader:
         return store.read(underlying, as_of - timedelta(days=430), as_of)
 
     return read
+
+
+def iv_recorder(db: Database, run: BlockingRunner) -> IvRecorder:
+    """Record a day's 30-day ATM IV from a live chain into the workspace's IV history."""
+    store = IvHistoryStore(db)
+
+    async def record(underlying: str, day: date, iv: float, source: str) -> None:
+        rows = np.array([(np.datetime64(day, "D"), iv)], dtype=IV_HISTORY_DTYPE)
+        await run(store.write, underlying, rows, source)
+
+    return record
 
 
 def _settings(store: SettingsStore) -> WorkspaceSettings:
