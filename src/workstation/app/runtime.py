@@ -247,38 +247,12 @@ def _wire(
     db = store.db
     settings = _settings(SettingsStore(db))
     calendar = xnys()
-    demo = DemoMarketData(
-        clock, seed=settings.demo_seed, ticks_per_second=settings.demo_ticks_per_second
-    )
-    source = _market_source(settings, secrets, target.folder, clock, demo)
-    provider = source.provider
-    market = MarketDataService(
-        provider,
-        clock,
-        bus,
-        simulated=source.simulated,
-        note=source.note,
-        stale_after_seconds=settings.stale_after_seconds,
-    )
-    InstrumentStore(db).upsert_many(demo.instruments())
-    symbols = list(dict.fromkeys(settings.indices + settings.watchlist))
-    market.seed(list(QuoteCache(db).get_many(symbols).values()))
+    demo, market = _market(db, settings, secrets, target.folder, clock, bus)
+    provider = market.provider
     maintenance = Maintenance(db, store.backups_dir, settings.backups_to_keep, run)
     registry = default_registry()
     info = WorkspaceInfo(target.name, str(target.folder), target.kind, db.encrypted)
-    regime = RegimeRule(
-        RegimeBasis[settings.regime_basis.upper()], settings.regime_high_at, settings.regime_low_at
-    )
-    chains = ChainService(
-        market,
-        ChainAnalytics(
-            calendar,
-            rate=settings.risk_free_rate,
-            history=_iv_history_reader(db),
-            regime_rule=regime,
-        ),
-        iv_recorder(db, run),
-    )
+    chains = _chain_service(db, market, settings, calendar, run)
     calendar_store = EventCalendarStore(
         db, load_bundled_calendar(resources_dir() / BUNDLED_CALENDAR), clock
     )
@@ -333,6 +307,34 @@ def _wire(
     )
 
 
+def _market(
+    db: Database,
+    settings: WorkspaceSettings,
+    secrets: SecretStore,
+    workspace: Path,
+    clock: Clock,
+    bus: EventBus,
+) -> tuple[DemoMarketData, MarketDataService]:
+    """Return the demo market (instruments, account history) and the quote service over
+    the market data the settings choose, seeded with the cached quotes."""
+    demo = DemoMarketData(
+        clock, seed=settings.demo_seed, ticks_per_second=settings.demo_ticks_per_second
+    )
+    source = _market_source(settings, secrets, workspace, clock, demo)
+    market = MarketDataService(
+        source.provider,
+        clock,
+        bus,
+        simulated=source.simulated,
+        note=source.note,
+        stale_after_seconds=settings.stale_after_seconds,
+    )
+    InstrumentStore(db).upsert_many(demo.instruments())
+    symbols = list(dict.fromkeys(settings.indices + settings.watchlist))
+    market.seed(list(QuoteCache(db).get_many(symbols).values()))
+    return demo, market
+
+
 def _market_source(
     settings: WorkspaceSettings,
     secrets: SecretStore,
@@ -345,6 +347,23 @@ def _market_source(
         secrets, endpoints_of(settings), workspace / "certs", now=clock.now
     )
     return choose_market(settings, gateway, demo)
+
+
+def _chain_service(
+    db: Database,
+    market: MarketDataService,
+    settings: WorkspaceSettings,
+    calendar: TradingCalendar,
+    run: BlockingRunner,
+) -> ChainService:
+    """Return analysed chains over the stored IV history (recorded from live chains)."""
+    regime = RegimeRule(
+        RegimeBasis[settings.regime_basis.upper()], settings.regime_high_at, settings.regime_low_at
+    )
+    analytics = ChainAnalytics(
+        calendar, rate=settings.risk_free_rate, history=_iv_history_reader(db), regime_rule=regime
+    )
+    return ChainService(market, analytics, iv_recorder(db, run))
 
 
 def _alert_services(
