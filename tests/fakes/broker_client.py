@@ -35,6 +35,7 @@ class StubBroker:
     positions_: list[BrokerPosition] = field(default_factory=list)
     cash: Decimal | None = None
     per_page: int = 250
+    untracked: tuple[str, ...] = ()  # rows the ledger cannot hold, reported on the first page
     fail_with: Exception | None = None
     walks: list[tuple[datetime, datetime]] = field(default_factory=list)
     calls: int = 0
@@ -86,7 +87,8 @@ class StubBroker:
             self._call()
             page = rows[first : first + self.per_page]
             last = first + self.per_page >= len(rows)
-            yield TransactionPage(tuple(page), end if last else page[-1].executed_at)
+            untracked = self.untracked if first == 0 else ()
+            yield TransactionPage(tuple(page), end if last else page[-1].executed_at, untracked)
 
     async def orders(
         self, account: BrokerAccount, start: datetime, end: datetime

@@ -168,6 +168,11 @@ def _sync_result(reports: list[SyncReport]) -> CommandResult:
                 (report.broker, account.account, str(account.added), str(account.adopted),
                  str(account.positions), f"{report.seconds:.1f}")
             )  # fmt: skip
+            if account.untracked:
+                lines.append(
+                    f"{account.account}: {account.untracked} cryptocurrency transactions left "
+                    "out (the ledger does not track crypto; their cash shows as a difference)"
+                )
             lines.extend(_differences(account.reconciliation))
     failed = sum(not r.ok for r in reports)
     title = f"Synced {len(reports) - failed} of {len(reports)} broker(s)"
@@ -211,6 +216,7 @@ def _report_data(report: SyncReport) -> dict[str, Any]:
                 "account": a.account,
                 "added": a.added,
                 "adopted": a.adopted,
+                "untracked": a.untracked,
                 "pages": a.pages,
                 "positions": a.positions,
                 "orders": a.orders,

@@ -56,6 +56,8 @@ class TransactionPage:
 
     rows: tuple[Transaction, ...]
     through: datetime
+    #: Rows the ledger cannot hold (cryptocurrency), as "id symbol": left out and reported.
+    untracked: tuple[str, ...] = ()
 
 
 class BrokerClient(Protocol):

@@ -95,6 +95,18 @@ async def test_first_sync_stores_the_history_and_the_second_adds_nothing(world, 
     assert [r.status for r in SyncLog(db).recent()] == ["ok", "ok"]
 
 
+async def test_untracked_crypto_rows_are_counted_and_logged_not_fatal(world, db, caplog) -> None:
+    broker, _, service, _ = world
+    broker.untracked = ("901 BTC/USD", "902 ETH/USD")
+    [report] = await service.sync()
+    assert report.ok
+    assert report.added == 600
+    assert report.accounts[0].untracked == 2
+    assert "2 cryptocurrency transactions left out" in caplog.text
+    assert "901 BTC/USD" in caplog.text
+    assert "2 crypto left out" in SyncLog(db).recent()[0].detail
+
+
 async def test_a_run_that_dies_mid_walk_resumes_without_loss_or_duplicates(world, db) -> None:
     broker, _, service, _ = world
     original = broker.transactions

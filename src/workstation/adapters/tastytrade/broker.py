@@ -176,12 +176,12 @@ class TastytradeBroker:
         async for page in self.session.pages(path, TransactionWire, params):
             fresh = [item for item in page.items if item.id not in seen]
             seen.update(item.id for item in fresh)
-            rows = tuple(
-                parse_transaction(item) for item in fresh if start <= item.executed_at <= end
-            )
+            inside = [item for item in fresh if start <= item.executed_at <= end]
+            untracked = tuple(f"{i.id} {i.symbol or ''}".strip() for i in inside if _crypto(i))
+            rows = tuple(parse_transaction(item) for item in inside if not _crypto(item))
             last = page.items[-1].executed_at if page.items else end
             through = end if page.is_last else min(max(last, start), end)
-            yield TransactionPage(rows, through)
+            yield TransactionPage(rows, through, untracked)
 
     async def orders(
         self, account: BrokerAccount, start: datetime, end: datetime
@@ -233,6 +233,11 @@ class TastytradeBroker:
     async def aclose(self) -> None:
         """Close the HTTP session."""
         await self.session.aclose()
+
+
+def _crypto(item: TransactionWire) -> bool:
+    """True for a cryptocurrency row: the ledger has no crypto instrument, so it is left out."""
+    return (item.instrument_type or "").strip() == "Cryptocurrency"
 
 
 def symbols_by_type(symbols: Sequence[str]) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ re-reads an overlap window before the cursor: rows the broker posted late
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -22,6 +23,8 @@ from workstation.storage.account_rules import AccountStatusStore
 from workstation.storage.balance_snapshots import BalanceSnapshot, BalanceSnapshotStore
 from workstation.storage.broker_sync import BrokerSyncStore
 from workstation.storage.transactions import TransactionStore
+
+log = logging.getLogger(__name__)
 
 #: How far back each run re-reads before the cursor (late-posted rows).
 OVERLAP = timedelta(days=3)
@@ -74,7 +77,9 @@ class AccountSyncer:
         cursor = await self._run(self._stores.sync.cursor, account.broker, account.number)
         start = self._until - FIRST_SYNC_HISTORY if cursor is None else cursor - OVERLAP
         added = adopted = pages = 0
+        untracked: list[str] = []
         async for page in self._client.transactions(account, start, self._until):
+            untracked += page.untracked
             through = min(page.through, self._until)
             outcome = await self._run(
                 self._stores.sync.commit_page,
@@ -93,9 +98,16 @@ class AccountSyncer:
         )  # fmt: skip
         orders = await self._orders(account, start if cursor is None else self._until - RECENT)
         snapshots = await self._snapshots(account, cursor is None)
+        if untracked:
+            log.warning(
+                "%s %s: %d cryptocurrency transactions left out (the ledger does not track "
+                "crypto; their cash shows as a reconciliation difference): %s",
+                account.broker, account.number, len(untracked), ", ".join(untracked[:5]),
+            )  # fmt: skip
         return replace(
-            result, added=added, adopted=adopted, pages=pages, orders=orders, snapshots=snapshots
-        )
+            result, added=added, adopted=adopted, untracked=len(untracked), pages=pages,
+            orders=orders, snapshots=snapshots,
+        )  # fmt: skip
 
     async def _orders(self, account: BrokerAccount, since: datetime) -> int:
         orders = await self._client.orders(account, max(since, self._until - RECENT), self._until)

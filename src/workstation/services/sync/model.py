@@ -34,12 +34,17 @@ class SyncScope(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AccountSync:
-    """One account's part of a sync run: rows added, CSV rows adopted, pages read."""
+    """One account's part of a sync run: rows added, CSV rows adopted, pages read.
+
+    ``untracked`` counts the rows left out because the ledger cannot hold them
+    (cryptocurrency); their cash shows up as a reconciliation difference.
+    """
 
     broker: str
     account: str
     added: int = 0
     adopted: int = 0
+    untracked: int = 0
     pages: int = 0
     positions: int = 0
     orders: int = 0

@@ -149,7 +149,11 @@ class SyncService:
         done: Sequence[AccountSync],
     ) -> SyncReport:
         added = sum(a.added for a in done)
-        detail = ", ".join(f"{a.account}: +{a.added} ({a.adopted} from CSV)" for a in done)
+        detail = ", ".join(
+            f"{a.account}: +{a.added} ({a.adopted} from CSV"
+            + (f", {a.untracked} crypto left out)" if a.untracked else ")")
+            for a in done
+        )
         await self._run(self._log.finish, run_id, "ok", added, f"{scope}: {detail}")
         await self._run(self._stores.sync.mark_synced, broker, started)
         report = SyncReport(broker, scope, started, self._clock.now(), tuple(done))

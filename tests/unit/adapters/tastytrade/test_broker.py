@@ -241,3 +241,17 @@ def test_a_threaded_fake_outlives_event_loops():
         assert fake.tokens.requests == 1  # the second loop reused the stored token
     finally:
         running.stop()
+
+
+async def test_cryptocurrency_rows_are_left_out_and_named_not_fatal(connected):
+    history = sample_history(60, seed=3)
+    rows = history.transactions[ACCOUNT]
+    crypto = {**rows[10], "id": 99_999_999, "instrument-type": "Cryptocurrency",
+              "symbol": "BTC/USD", "underlying-symbol": "BTC/USD"}  # fmt: skip
+    rows.insert(11, crypto)
+    _fake, broker = await connected(history=history)
+    pages = await walk(broker)
+    assert [u for page in pages for u in page.untracked] == ["99999999 BTC/USD"]
+    kept = rows_of(pages)
+    assert len(kept) == 60
+    assert "99999999" not in {row.key for row in kept}
