@@ -6,13 +6,22 @@ matches (engines/ledger), groups them into strategies and rolls
 current marks and assembles the LedgerView (engines/pnl). The rebuild and
 grouping are cached until the store or the overrides change, so reopening
 the panel or asking ``/pnl`` again only refreshes marks.
+
+The last full view is also saved in the workspace (``persist``,
+storage/ledger_snapshots) with the version of every input it was computed
+from. A cold open reads it back when the ledger, overrides, balances, bars,
+request, day and code still match: when the fresh marks are the ones it was
+valued at, it is the current view (no rebuild at all); otherwise ``views``
+yields it first, marked not current, while the current one is computed.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +43,7 @@ from workstation.services.ledger_import import paused_gc
 from workstation.services.ledger_marks import MarkSource
 from workstation.storage.balance_snapshots import BalanceSnapshotStore
 from workstation.storage.bars import BarStore
+from workstation.storage.ledger_snapshots import LedgerSnapshotStore, SavedLedger, snapshot_inputs
 from workstation.storage.strategy_overrides import StrategyOverrideStore
 from workstation.storage.transactions import TransactionStore
 
@@ -47,6 +57,20 @@ class _Base:
     ledger: Ledger
     groups: Classification
     deltas: Mapping[str, float | None]
+    version: str = ""  # of the ledger's rows and overrides, read before them
+    bars: str = ""  # of the daily bars of ``symbols``, read before them
+    symbols: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Unsaved:
+    """A full view computed from ``base`` and ``marks`` that ``persist`` has not saved yet."""
+
+    account: str | None
+    edges: tuple[float, ...]
+    base: _Base
+    marks: Mapping[str, Decimal]
+    view: LedgerView
 
 
 class LedgerService:
@@ -62,6 +86,7 @@ class LedgerService:
         clock: Clock,
         run: BlockingRunner = run_in_thread,
         rate: float = 0.04,
+        snapshots: LedgerSnapshotStore | None = None,
     ) -> None:
         self._store = store
         self._overrides = overrides
@@ -74,6 +99,8 @@ class LedgerService:
         self._lock = threading.Lock()
         self._cache: dict[tuple[object, ...], _Base] = {}
         self._overrides_version = 0
+        self._snapshots = snapshots or LedgerSnapshotStore(store.database)
+        self._unsaved: _Unsaved | None = None
         self.convention = PnlConvention.OPTION_SEPARATE
 
     # ------------------------------------------------------------ views
@@ -85,21 +112,58 @@ class LedgerService:
         *,
         delta_edges: tuple[float, ...] | None = None,
     ) -> LedgerView:
-        """Return the P&L snapshot for ``account`` (all when None) over ``first``..``last``.
+        """Return the current P&L snapshot for ``account`` (all when None) over ``first``..``last``.
 
         ``delta_edges`` are the entry-delta bucket edges (shares per unit, increasing).
         """
+        views = [
+            view async for view, _ in self.views(account, first, last, delta_edges=delta_edges)
+        ]
+        return views[-1]
+
+    async def views(
+        self,
+        account: str | None = None,
+        first: date | None = None,
+        last: date | None = None,
+        *,
+        delta_edges: tuple[float, ...] | None = None,
+    ) -> AsyncIterator[tuple[LedgerView, bool]]:
+        """Yield ``(view, current)``: a saved view at once when only marks moved, then the current.
+
+        A saved view is used for the whole history only (no ``first``/``last``)
+        and only while every other input it was computed from is unchanged.
+        """
+        edges = delta_edges or DEFAULT_DELTA_EDGES
+        whole = first is None and last is None
+        saved = await self._run(self._saved, account, edges) if whole else None
+        if saved is not None:
+            marks = await self._marks.marks(saved.lots)
+            view = replace(saved.view, transactions=self._store.by_key(account))
+            if _same_marks(marks, saved.marks):
+                yield replace(view, as_of=self._clock.now()), True
+                return
+            yield view, False
         base = await self._run(self._base, account)
         now = await self._marks.marks(base.ledger.lots)
-        edges = delta_edges or DEFAULT_DELTA_EDGES
-        return await self._run(self._assemble, base, now, first, last, edges)
+        view = await self._run(self._assemble, base, now, first, last, edges)
+        if whole:
+            self._unsaved = _Unsaved(account, edges, base, now, view)
+        yield view, True
+
+    async def persist(self) -> None:
+        """Save the last full view computed, so the next cold open can start from it."""
+        pending, self._unsaved = self._unsaved, None
+        if pending is not None:
+            await self._run(self._save, pending)
 
     def base_now(self, account: str | None = None) -> _Base:
         """Return the rebuilt ledger and groups (blocking; cached)."""
         return self._base(account)
 
     def _base(self, account: str | None) -> _Base:
-        key = (self._store.revision(), self._overrides_version, account)
+        version = self._snapshots.ledger_version()
+        key = (version, self._overrides_version, account)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
@@ -112,10 +176,31 @@ class LedgerService:
                 closes.setdefault(match.close_key, []).append(match.open_key)
             groups = classify(rows, closes, self._overrides.load())
             by_key = {r.key: r for r in rows}
-            deltas = entry_deltas(groups, by_key, self._spot_lookup(rows), self._rate)
-            base = _Base(rows, by_key, ledger, groups, deltas)
+            symbols = tuple(sorted({r.underlying for r in rows if r.is_option and r.underlying}))
+            bars = self._snapshots.bars_version(symbols)
+            deltas = entry_deltas(groups, by_key, self._spot_lookup(symbols), self._rate)
+            base = _Base(rows, by_key, ledger, groups, deltas, version, bars, symbols)
             self._cache = {key: base}
             return base
+
+    # ------------------------------------------------------------ saved views
+    def _request(self, account: str | None, edges: tuple[float, ...], day: date) -> str:
+        """Return the request part of a saved view's inputs (everything not in the store)."""
+        return f"{_code_version()}|{account or '*'}|{self.convention}|{edges}|{self._rate}|{day}"
+
+    def _saved(self, account: str | None, edges: tuple[float, ...]) -> SavedLedger | None:
+        today = self._clock.now().astimezone(EASTERN).date()
+        with paused_gc():
+            return self._snapshots.saved(account or "*", self._request(account, edges, today))
+
+    def _save(self, pending: _Unsaved) -> None:
+        base, view = pending.base, pending.view
+        day = view.as_of.astimezone(EASTERN).date()
+        inputs = snapshot_inputs(
+            base.version, base.bars, self._request(pending.account, pending.edges, day)
+        )
+        saved = SavedLedger(view, tuple(base.ledger.lots), pending.marks)
+        self._snapshots.save(pending.account or "*", inputs, base.symbols, saved, view.as_of)
 
     def _assemble(
         self,
@@ -164,10 +249,10 @@ class LedgerService:
         return netliq_bridge(first, last, rows, matches, start, end_value, self.convention, broker)
 
     # ------------------------------------------------------------ marks and prices
-    def _spot_lookup(self, rows: Sequence[Transaction]) -> SpotOn:
+    def _spot_lookup(self, underlyings: Sequence[str]) -> SpotOn:
         """Return spot_on(underlying, day): that session's close from stored daily bars."""
         closes: dict[str, dict[date, float]] = {}
-        for underlying in {r.underlying for r in rows if r.is_option and r.underlying}:
+        for underlying in underlyings:
             bars = self._bars.read(underlying, Timeframe.D1)
             closes[underlying] = {
                 datetime.fromtimestamp(int(ts), EASTERN).date(): float(close)
@@ -259,3 +344,39 @@ class LedgerService:
                 f"unknown export {what!r}: transactions, trades, lots, pnl-<by>, statement"
             )
         return path
+
+
+def _same_marks(fresh: Mapping[str, Decimal], saved: Mapping[str, Decimal]) -> bool:
+    """True when ``fresh`` marks are exactly the saved ones (same symbols, same digits)."""
+    return len(fresh) == len(saved) and all(
+        str(mark) == str(saved.get(symbol)) for symbol, mark in fresh.items()
+    )
+
+
+@functools.cache
+def _code_version() -> str:
+    """Return a fingerprint of the code that computes views (a saved view from other code is stale).
+
+    The package version plus the size and modification time of the modules
+    the numbers come from, so a changed engine never serves an old result.
+    """
+    from importlib import import_module
+
+    import workstation
+
+    parts = [workstation.__version__]
+    for name in (
+        "workstation.engines.ledger", "workstation.engines.classify", "workstation.engines.pnl",
+        "workstation.domain.lots", "workstation.domain.pnl", "workstation.domain.transactions",
+        "workstation.domain.trade_groups", "workstation.services.ledger",
+    ):  # fmt: skip
+        origin = import_module(name).__file__
+        folder = Path(origin or ".")
+        files = sorted(folder.parent.glob("*.py")) if folder.name == "__init__.py" else [folder]
+        for file in files:
+            try:
+                stat = file.stat()
+            except OSError:  # a frozen build keeps no sources: its version says it all
+                continue
+            parts.append(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     Table,
@@ -321,6 +322,23 @@ balance_snapshots = Table(
     Column("cash_balance", DecimalText),
     Column("source", Text, nullable=False, server_default=""),
     PrimaryKeyConstraint("broker", "account", "date"),
+)
+
+ledger_snapshots = Table(
+    "ledger_snapshots",
+    metadata,
+    Column("scope", Text, primary_key=True, comment="Account number, or * for all"),
+    Column("inputs", Text, nullable=False, comment="Version of every input"),
+    Column("symbols", Text, nullable=False, comment="JSON list: daily bars read"),
+    Column("created_at", UtcInstant, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+)
+
+ledger_edits = Table(
+    "ledger_edits",
+    metadata,
+    Column("source", Text, primary_key=True, comment="The table whose edits count"),
+    Column("edits", Integer, nullable=False, server_default="0"),
 )
 
 account_rules = Table(

@@ -13,8 +13,9 @@ full ledger load stays well inside a second.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -31,6 +32,7 @@ from workstation.domain.transactions import (
 from workstation.storage.database import Database, driver_of
 
 CHUNK_ROWS = 20_000
+BULK_CACHE_KIB = -65_536  # page cache of a bulk insert (negative: KiB, i.e. 64 MiB)
 _COLUMNS = (
     "broker", "account", "key", "content_key", "kind", "sub_type", "executed_at", "sequence",
     "instrument", "symbol", "underlying", "expiry", "strike", "option_right", "multiplier",
@@ -59,6 +61,15 @@ class TransactionStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    @property
+    def database(self) -> Database:
+        """Return the workspace database the rows live in."""
+        return self._db
+
+    def by_key(self, account: str | None = None) -> Mapping[str, Transaction]:
+        """Return every stored transaction (one account's when given) by key, read on first use."""
+        return StoredTransactions(self, account)
 
     def plan(self, rows: Sequence[Transaction]) -> ImportPlan:
         """Split ``rows`` into new and already-present ones, without writing anything.
@@ -145,15 +156,53 @@ class TransactionStore:
         return keys, dict(contents)
 
 
+class StoredTransactions(Mapping[str, Transaction]):
+    """The store's transactions by key, read once on first use (a saved view's drill-down).
+
+    A saved P&L view needs the rows only when the trader drills into a trade
+    or exports them; reading 100,000 rows up front would cost more than the
+    rest of opening the view.
+    """
+
+    def __init__(self, store: TransactionStore, account: str | None) -> None:
+        self._store, self._account = store, account
+        self._rows: dict[str, Transaction] | None = None
+        self._lock = threading.Lock()
+
+    def _loaded(self) -> dict[str, Transaction]:
+        with self._lock:
+            if self._rows is None:
+                self._rows = {row.key: row for row in self._store.all(self._account)}
+            return self._rows
+
+    def __getitem__(self, key: str) -> Transaction:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        rows = self._rows
+        return len(rows) if rows is not None else self._store.count(self._account)
+
+
 def insert_rows(cursor: Any, rows: Sequence[Transaction], import_run: int | None) -> int:
     """Insert ``rows`` through a DBAPI ``cursor`` inside the caller's transaction.
 
     Rows whose (broker, account, key) is stored are skipped; return how many were new.
     """
     before = _count(cursor)
-    for start in range(0, len(rows), CHUNK_ROWS):
-        chunk = rows[start : start + CHUNK_ROWS]
-        cursor.executemany(_INSERT, [_to_row(row, import_run) for row in chunk])
+    big = len(rows) > CHUNK_ROWS
+    if big:  # keys and content keys land all over their indexes: keep those pages cached
+        cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+    try:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = rows[start : start + CHUNK_ROWS]
+            cursor.executemany(_INSERT, [_to_row(row, import_run) for row in chunk])
+    finally:
+        if big:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
     return _count(cursor) - before
 
 

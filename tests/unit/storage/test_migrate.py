@@ -198,6 +198,14 @@ SAMPLE_ROWS: dict[str, Callable[[int], dict[str, Any]]] = {
         "multiplier": "1",
         "as_of": 1.0e9,
     },
+    "ledger_snapshots": lambda n: {
+        "scope": f"A{n}",
+        "inputs": "v",
+        "symbols": "[]",
+        "created_at": 1.0e9,
+        "payload": b"x",
+    },
+    "ledger_edits": lambda n: {"source": f"t{n}", "edits": 0},
     "broker_orders": lambda n: {
         "broker": "tastytrade",
         "account": "5W1",

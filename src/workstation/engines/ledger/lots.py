@@ -108,8 +108,10 @@ class LedgerBuilder:
         price = row.price
         if price is None:
             price = _unit_price(row.value, abs(quantity), book.contract)
-        value, contract = row.value, book.contract
-        lot = OpenLot(quantity, value, row.fees, fold, row.key, row.executed_at, price, contract)
+        fees = row.commission + row.clearing_fee + row.regulatory_fee + row.index_option_fee
+        lot = OpenLot(
+            quantity, row.value, fees, fold, row.key, row.executed_at, price, book.contract
+        )
         book.lots.append(lot)
         book.position = position + quantity
         return ZERO
@@ -166,6 +168,8 @@ class LedgerBuilder:
             price = self._close_price(row, book.contract, reason, abs(part))
         gross = row.value + cost
         c = lot.contract
+        # Row.fees spelled out: this runs once per close of a 100,000-row rebuild.
+        fees += row.commission + row.clearing_fee + row.regulatory_fee + row.index_option_fee
         self.matches.append(
             ClosingMatch(
                 c.account,
@@ -180,7 +184,7 @@ class LedgerBuilder:
                 lot.price,
                 price,
                 gross,
-                fees + row.fees,
+                fees,
                 reason,
                 gross if fold_option else ZERO,
                 adjustment + fold,

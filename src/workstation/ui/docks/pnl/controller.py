@@ -40,10 +40,20 @@ class PnlController:
         self._spawn(self.load(), "pnl refresh")
 
     async def load(self) -> None:
-        """Load a fresh snapshot and show it (awaitable)."""
-        view = await self._ledger.view(delta_edges=self.delta_edges)
-        self.view = view
-        self._dock.show_view(view)
+        """Load a fresh snapshot and show it (awaitable).
+
+        On the first load a saved view whose marks moved is shown at once,
+        marked as updating, until the current one is ready; later loads keep
+        the current view on screen meanwhile. The current view is saved for
+        the next cold open afterwards.
+        """
+        async for view, current in self._ledger.views(delta_edges=self.delta_edges):
+            if current:
+                self.view = view
+                self._dock.show_view(view)
+            elif self.view is None:
+                self._dock.show_view(view, current=False)
+        await self._ledger.persist()
 
     def _after(self, change: Coroutine[Any, Any, Any], name: str) -> None:
         async def run() -> None:

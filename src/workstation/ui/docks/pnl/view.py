@@ -86,6 +86,7 @@ class PnlPanel(QWidget):
         self.setObjectName("PnlPanel")
         self.models = models
         self.view: LedgerView | None = None
+        self.current = True
         self.summary = SummaryTab()
         self.calendar = CalendarTab(models.day_trades)
         self.by_underlying = GroupTab(models.underlyings, "Total P&L by underlying")
@@ -161,9 +162,10 @@ class PnlPanel(QWidget):
         self.show_tab((self.tabs.currentIndex() + step) % self.tabs.count())
 
     # ------------------------------------------------------------------ snapshot
-    def show_view(self, view: LedgerView) -> None:
-        """Fill every tab from ``view``."""
+    def show_view(self, view: LedgerView, current: bool = True) -> None:
+        """Fill every tab from ``view``; ``current`` False for a saved view being refreshed."""
         self.view = view
+        self.current = current
         self.summary.show_view(view)
         self.calendar.show_view(view)
         self.by_underlying.show_groups(view.by_underlying)
@@ -171,20 +173,28 @@ class PnlPanel(QWidget):
         self.by_delta.show_groups(view.by_delta)
         self.trades.show_view(view)
         self.netliq.show_view(view)
-        self._status(view)
+        self._status(view, current)
         for table in self.findChildren(QTableView):
             if table.model().rowCount() == 0:  # no rows to fit: fit the titles in the theme's font
                 table.resizeColumnsToContents()
 
-    def _status(self, view: LedgerView) -> None:
+    def _status(self, view: LedgerView, current: bool) -> None:
         accounts = ", ".join(view.accounts) or "no accounts"
         span = f"{day_text(view.first)} – {day_text(view.last)}" if view.first else "no rows"
         count = len(view.problems)
         noun = "problem" if count == 1 else "problems"
-        self.status.setText(
-            f"As of {moment_text(view.as_of)} · accounts {accounts} · {span} · "
-            f"{len(view.trades):,} trades · {count} {noun}"
+        when = (
+            f"As of {moment_text(view.as_of)}"
+            if current
+            else f"Saved {moment_text(view.as_of)}, updating marks…"
         )
-        self.status.setToolTip("\n".join(view.problems) or "No import or matching problems")
-        tint = f"color: {colors().stale.name()};" if count else ""
+        self.status.setText(
+            f"{when} · accounts {accounts} · {span} · {len(view.trades):,} trades · {count} {noun}"
+        )
+        tip = "\n".join(view.problems) or "No import or matching problems"
+        if not current:
+            saved = moment_text(view.as_of)
+            tip = f"Unrealized P&L at the marks of {saved}; current marks follow\n{tip}"
+        self.status.setToolTip(tip)
+        tint = f"color: {colors().stale.name()};" if count or not current else ""
         self.status.setStyleSheet(tint)
