@@ -76,6 +76,7 @@ from workstation.storage.event_calendar import (
 )
 from workstation.storage.instruments import InstrumentStore
 from workstation.storage.iv_history import IvHistoryStore
+from workstation.storage.ledger_snapshots import LedgerSnapshotStore
 from workstation.storage.plans import PlanStore
 from workstation.storage.quotes import QuoteCache
 from workstation.storage.settings_store import SettingsStore
@@ -399,6 +400,7 @@ def _ledger_services(
         clock,
         run,
         rate=rate,
+        snapshots=LedgerSnapshotStore(db),
     )
     return importer, ledger
 

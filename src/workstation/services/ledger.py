@@ -151,6 +151,11 @@ class LedgerService:
             self._unsaved = _Unsaved(account, edges, base, now, view)
         yield view, True
 
+    async def load_transactions(self, view: LedgerView) -> None:
+        """Read a saved view's transactions off the loop (its drill-down reads them on first
+        use, which on the GUI thread would freeze the window for the whole store)."""
+        await self._run(lambda: next(iter(view.transactions), None))
+
     async def persist(self) -> None:
         """Save the last full view computed, so the next cold open can start from it."""
         pending, self._unsaved = self._unsaved, None

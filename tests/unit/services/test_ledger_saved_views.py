@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
@@ -123,3 +124,26 @@ async def test_a_period_view_is_neither_saved_nor_read_from_a_save(db: Database)
     await first.persist()  # nothing to save
     await _all(_ledger(db, "4.10"))
     assert CountingStore.reads == 1
+
+
+async def test_a_saved_views_transactions_are_read_in_a_worker_thread(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _ledger(db, "4.10")
+    await first.view()
+    await first.persist()
+    cold = _ledger(db, "4.10")
+    ((view, _),) = await _all(cold)
+    threads: list[str] = []
+    read = CountingStore.all
+
+    def all_rows(self, account=None):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return read(self, account)
+
+    monkeypatch.setattr(CountingStore, "all", all_rows)
+    await cold.load_transactions(view)
+    assert len(threads) == 1
+    assert threads[0] != threading.main_thread().name
+    assert len(view.transactions) == len(ROWS)
+    assert len(threads) == 1  # the drill-down now reads what was loaded

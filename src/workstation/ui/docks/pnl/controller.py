@@ -44,8 +44,9 @@ class PnlController:
 
         On the first load a saved view whose marks moved is shown at once,
         marked as updating, until the current one is ready; later loads keep
-        the current view on screen meanwhile. The current view is saved for
-        the next cold open afterwards.
+        the current view on screen meanwhile. Then the view's transactions are
+        read off the GUI thread (a saved view reads them on first use) and the
+        current view is saved for the next cold open.
         """
         async for view, current in self._ledger.views(delta_edges=self.delta_edges):
             if current:
@@ -53,6 +54,8 @@ class PnlController:
                 self._dock.show_view(view)
             elif self.view is None:
                 self._dock.show_view(view, current=False)
+        if self.view is not None:
+            await self._ledger.load_transactions(self.view)
         await self._ledger.persist()
 
     def _after(self, change: Coroutine[Any, Any, Any], name: str) -> None:
