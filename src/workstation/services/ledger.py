@@ -9,10 +9,12 @@ the panel or asking ``/pnl`` again only refreshes marks.
 
 The last full view is also saved in the workspace (``persist``,
 storage/ledger_snapshots) with the version of every input it was computed
-from. A cold open reads it back when the ledger, overrides, balances, bars,
-request, day and code still match: when the fresh marks are the ones it was
-valued at, it is the current view (no rebuild at all); otherwise ``views``
-yields it first, marked not current, while the current one is computed.
+from. A cold open reads back the one saved for the same request (accounts,
+buckets, convention, code). When the ledger, overrides, balances, bars and
+day still match and the fresh marks are the ones it was valued at, it is the
+current view (no rebuild at all); otherwise ``views`` yields it first,
+labelled with what is being brought up to date, while the current one is
+computed, so the panel never opens empty on a large ledger.
 """
 
 from __future__ import annotations
@@ -43,9 +45,21 @@ from workstation.services.ledger_import import paused_gc
 from workstation.services.ledger_marks import MarkSource
 from workstation.storage.balance_snapshots import BalanceSnapshotStore
 from workstation.storage.bars import BarStore
-from workstation.storage.ledger_snapshots import LedgerSnapshotStore, SavedLedger, snapshot_inputs
+from workstation.storage.ledger_snapshots import (
+    LedgerSnapshotStore,
+    Saved,
+    SavedInputs,
+    SavedLedger,
+)
 from workstation.storage.strategy_overrides import StrategyOverrideStore
 from workstation.storage.transactions import TransactionStore
+
+UPDATING_MARKS = "updating marks"
+RECOMPUTING = {  # why a saved view is out of date, by the input that changed (ledger first)
+    "ledger": "transactions or corrections changed since, recomputing",
+    "bars": "price history changed since, recomputing",
+    "day": "recomputing for today",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +133,7 @@ class LedgerService:
         views = [
             view async for view, _ in self.views(account, first, last, delta_edges=delta_edges)
         ]
-        return views[-1]
+        return views[-1]  # the current one
 
     async def views(
         self,
@@ -128,28 +142,34 @@ class LedgerService:
         last: date | None = None,
         *,
         delta_edges: tuple[float, ...] | None = None,
-    ) -> AsyncIterator[tuple[LedgerView, bool]]:
-        """Yield ``(view, current)``: a saved view at once when only marks moved, then the current.
+    ) -> AsyncIterator[tuple[LedgerView, str]]:
+        """Yield ``(view, pending)``: a saved view at once when it is out of date, then the current.
 
-        A saved view is used for the whole history only (no ``first``/``last``)
-        and only while every other input it was computed from is unchanged.
+        ``pending`` is empty for the current view, else what is being brought
+        up to date (``UPDATING_MARKS`` when only marks moved, or why the view
+        is recomputed: ``RECOMPUTING``). A saved view is used for the whole
+        history only (no ``first``/``last``) and only when computed for the
+        same accounts, buckets, convention and code.
         """
         edges = delta_edges or DEFAULT_DELTA_EDGES
         whole = first is None and last is None
         saved = await self._run(self._saved, account, edges) if whole else None
         if saved is not None:
-            marks = await self._marks.marks(saved.lots)
-            view = replace(saved.view, transactions=self._store.by_key(account))
-            if _same_marks(marks, saved.marks):
-                yield replace(view, as_of=self._clock.now()), True
-                return
-            yield view, False
+            view = replace(saved.ledger.view, transactions=self._store.by_key(account))
+            if saved.changed:
+                yield view, RECOMPUTING[saved.changed[0]]
+            else:
+                marks = await self._marks.marks(saved.ledger.lots)
+                if _same_marks(marks, saved.ledger.marks):
+                    yield replace(view, as_of=self._clock.now()), ""
+                    return
+                yield view, UPDATING_MARKS
         base = await self._run(self._base, account)
         now = await self._marks.marks(base.ledger.lots)
         view = await self._run(self._assemble, base, now, first, last, edges)
         if whole:
             self._unsaved = _Unsaved(account, edges, base, now, view)
-        yield view, True
+        yield view, ""
 
     async def load_transactions(self, view: LedgerView) -> None:
         """Read a saved view's transactions off the loop (its drill-down reads them on first
@@ -189,21 +209,22 @@ class LedgerService:
             return base
 
     # ------------------------------------------------------------ saved views
-    def _request(self, account: str | None, edges: tuple[float, ...], day: date) -> str:
+    def _request(self, account: str | None, edges: tuple[float, ...]) -> str:
         """Return the request part of a saved view's inputs (everything not in the store)."""
-        return f"{_code_version()}|{account or '*'}|{self.convention}|{edges}|{self._rate}|{day}"
+        return f"{_code_version()}|{account or '*'}|{self.convention}|{edges}|{self._rate}"
 
-    def _saved(self, account: str | None, edges: tuple[float, ...]) -> SavedLedger | None:
+    def _saved(self, account: str | None, edges: tuple[float, ...]) -> Saved | None:
         today = self._clock.now().astimezone(EASTERN).date()
         with paused_gc():
-            return self._snapshots.saved(account or "*", self._request(account, edges, today))
+            return self._snapshots.saved(
+                account or "*", self._request(account, edges), today.isoformat()
+            )
 
     def _save(self, pending: _Unsaved) -> None:
         base, view = pending.base, pending.view
         day = view.as_of.astimezone(EASTERN).date()
-        inputs = snapshot_inputs(
-            base.version, base.bars, self._request(pending.account, pending.edges, day)
-        )
+        request = self._request(pending.account, pending.edges)
+        inputs = SavedInputs(request, base.version, base.bars, day.isoformat())
         saved = SavedLedger(view, tuple(base.ledger.lots), pending.marks)
         self._snapshots.save(pending.account or "*", inputs, base.symbols, saved, view.as_of)
 

@@ -1,17 +1,24 @@
-"""Saved P&L views (``ledger_snapshots``): a cold open reads one instead of recomputing.
+"""Saved P&L views (``ledger_snapshots``): a cold open reads one instead of waiting.
 
-A snapshot is stored with ``inputs``, the version of everything the view
-was computed from, and is handed back only while that version still holds:
+A snapshot is stored with ``SavedInputs``, the version of everything the
+view was computed from:
 
-- the transactions: row count and largest id (every insert moves them) plus
-  the ``ledger_edits`` counters that triggers bump on any update or delete
-  of a transaction and on any change to strategy overrides or broker
-  balance snapshots (migration 0008), so no writer can forget to;
-- the daily bars the view read (entry deltas price options off the
-  underlying's close on the entry day): count, last bar and a sum of closes
-  per symbol listed in ``symbols``;
-- whatever the caller puts in its request text (accounts, period, delta
-  buckets, the day it is computed for, the code that computed it).
+- ``request``: whatever the caller puts in its request text (accounts,
+  convention, delta buckets, the code that computed it). A snapshot of
+  another request is never handed back;
+- ``ledger``: the transactions (row count and largest id, which every
+  insert moves) plus the ``ledger_edits`` counters that triggers bump on any
+  update or delete of a transaction and on any change to strategy overrides
+  or broker balance snapshots (migration 0008), so no writer can forget to;
+- ``bars``: the daily bars the view read (entry deltas price options off
+  the underlying's close on the entry day): count, last bar and a sum of
+  closes per symbol listed in ``symbols``;
+- ``day``: the New York date it was computed for.
+
+``saved`` hands the snapshot of a request back with the names of the parts
+among ``ledger``, ``bars`` and ``day`` that changed since: none means it
+is current as it was saved; otherwise the caller may show it, labelled as
+out of date, while it computes the current one.
 
 Marks are not part of the version: the caller keeps the marks it valued
 open lots at in the snapshot and compares them with fresh ones.
@@ -29,7 +36,7 @@ import json
 import logging
 import pickle
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -40,7 +47,7 @@ from workstation.storage.database import Database, driver_of
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 1: inputs as one text, never reused
 _ALLOWED_MODULES = frozenset(
     {
         "workstation.domain.pnl",
@@ -80,9 +87,52 @@ class SavedLedger:
     marks: Mapping[str, Decimal]
 
 
-def snapshot_inputs(ledger: str, bars: str, request: str) -> str:
-    """Return the stored version text of a snapshot from its three parts."""
-    return f"v{SNAPSHOT_FORMAT}|{ledger}|{bars}|{request}"
+@dataclass(frozen=True, slots=True)
+class SavedInputs:
+    """The version of every input of a saved view (see the module docstring)."""
+
+    request: str
+    ledger: str
+    bars: str
+    day: str
+
+    def to_text(self) -> str:
+        """Return the stored form (JSON with the snapshot format)."""
+        return json.dumps({"format": SNAPSHOT_FORMAT, **asdict(self)}, sort_keys=True)
+
+    @classmethod
+    def from_text(cls, text: str) -> SavedInputs | None:
+        """Return the inputs stored as ``text``, None when written in another format."""
+        try:
+            fields = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(fields, dict) or fields.pop("format", None) != SNAPSHOT_FORMAT:
+            return None
+        try:
+            return cls(**fields)
+        except TypeError:
+            return None
+
+    def changed_since(self, saved: SavedInputs) -> tuple[str, ...]:
+        """Return which of ``ledger``, ``bars``, ``day`` differ from ``saved``'s, in that order."""
+        return tuple(
+            name
+            for name in ("ledger", "bars", "day")
+            if getattr(self, name) != getattr(saved, name)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """A saved view of the request asked for, and what changed since it was saved.
+
+    ``changed`` names the parts among ``ledger``, ``bars`` and ``day`` whose
+    version moved; empty when the saved view is current (marks aside).
+    """
+
+    ledger: SavedLedger
+    changed: tuple[str, ...]
 
 
 class LedgerSnapshotStore:
@@ -120,23 +170,32 @@ class LedgerSnapshotStore:
                     parts.append(f"{symbol}:{count}:{last}:{closes!r}")
         return ";".join(parts)
 
-    def saved(self, scope: str, request: str) -> SavedLedger | None:
-        """Return the saved view of ``scope`` when every input it was computed from holds."""
+    def saved(self, scope: str, request: str, day: str) -> Saved | None:
+        """Return the saved view of ``scope`` for ``request`` and what changed since, if any.
+
+        ``day`` is the date a view computed now would be for. None when
+        nothing is saved for this scope and request, or it cannot be read.
+        """
         sql = "SELECT inputs, symbols FROM ledger_snapshots WHERE scope = ?"
         with self._db.engine.connect() as connection:
             row = connection.exec_driver_sql(sql, (scope,)).one_or_none()
-        if row is None:
+        stored = SavedInputs.from_text(row[0]) if row is not None else None
+        if row is None or stored is None or stored.request != request:
             return None
         symbols = json.loads(row[1])
-        current = snapshot_inputs(self.ledger_version(), self.bars_version(symbols), request)
-        if current != row[0]:
-            return None
-        return self._payload(scope, current)
+        now = SavedInputs(request, self.ledger_version(), self.bars_version(symbols), day)
+        ledger = self._payload(scope, row[0])
+        return None if ledger is None else Saved(ledger, now.changed_since(stored))
 
     def save(
-        self, scope: str, inputs: str, symbols: Sequence[str], saved: SavedLedger, at: datetime
+        self,
+        scope: str,
+        inputs: SavedInputs,
+        symbols: Sequence[str],
+        saved: SavedLedger,
+        at: datetime,
     ) -> None:
-        """Replace the saved view of ``scope`` (``inputs`` from ``snapshot_inputs``)."""
+        """Replace the saved view of ``scope``, computed from ``inputs`` (bars of ``symbols``)."""
         payload = pickle.dumps(
             replace(saved, view=replace(saved.view, transactions={}), marks=dict(saved.marks)),
             protocol=pickle.HIGHEST_PROTOCOL,
@@ -147,7 +206,7 @@ class LedgerSnapshotStore:
             "symbols = excluded.symbols, created_at = excluded.created_at, "
             "payload = excluded.payload"
         )
-        values = (scope, inputs, json.dumps(sorted(symbols)), at.timestamp(), payload)
+        values = (scope, inputs.to_text(), json.dumps(sorted(symbols)), at.timestamp(), payload)
         with self._db.engine.begin() as connection:
             connection.exec_driver_sql(sql, values)
 

@@ -14,7 +14,7 @@ from tests.fakes.clock import FixedClock
 from tests.unit.services.test_ledger_service import HEADER, NOW, ROWS, FixedMarks
 from workstation.adapters.csv import read_statement
 from workstation.domain.pnl import LedgerView
-from workstation.services.ledger import LedgerService
+from workstation.services.ledger import RECOMPUTING, UPDATING_MARKS, LedgerService
 from workstation.services.ledger_import import TransactionImport
 from workstation.storage.balance_snapshots import BalanceSnapshotStore
 from workstation.storage.bars import BarStore
@@ -62,7 +62,7 @@ def _ledger(db: Database, mark: str, clock: FixedClock | None = None) -> LedgerS
     )
 
 
-async def _all(ledger: LedgerService) -> list[tuple[LedgerView, bool]]:
+async def _all(ledger: LedgerService) -> list[tuple[LedgerView, str]]:
     return [item async for item in ledger.views()]
 
 
@@ -78,7 +78,7 @@ async def test_a_cold_open_with_unchanged_marks_reads_the_saved_view_and_nothing
     await first.persist()
     cold = _ledger(db, "4.10")
     views = await _all(cold)
-    assert [current for _, current in views] == [True]
+    assert [pending for _, pending in views] == [""]
     assert _same(views[0][0], computed)
     assert CountingStore.reads == 0  # no rebuild at all
     assert dict(views[0][0].transactions) == dict(computed.transactions)  # read when asked
@@ -89,19 +89,24 @@ async def test_moved_marks_show_the_saved_view_first_then_the_current_one(db: Da
     saved = await first.view()
     await first.persist()
     views = await _all(_ledger(db, "5.10"))
-    assert [current for _, current in views] == [False, True]
+    assert [pending for _, pending in views] == [UPDATING_MARKS, ""]
     assert _same(views[0][0], saved)
     assert views[1][0].summary.unrealized == saved.summary.unrealized + 100  # 1 call, 1.00 up
 
 
-async def test_a_changed_ledger_never_shows_the_saved_view(db: Database) -> None:
+async def test_a_changed_ledger_shows_the_saved_view_labelled_then_recomputes(
+    db: Database,
+) -> None:
     first = _ledger(db, "4.10")
-    await first.view()
+    saved = await first.view()
     await first.persist()
     await first.rename(first.base_now().groups.groups[0].id, "renamed")
     views = await _all(_ledger(db, "4.10"))
-    assert [current for _, current in views] == [True]
-    assert any(t.name == "renamed" for t in views[0][0].trades)
+    assert [pending for _, pending in views] == [RECOMPUTING["ledger"], ""]
+    assert _same(views[0][0], saved)
+    assert not any(t.name == "renamed" for t in views[0][0].trades)
+    assert any(t.name == "renamed" for t in views[1][0].trades)
+    assert CountingStore.reads == 1
 
 
 async def test_a_new_day_or_other_buckets_recompute(db: Database) -> None:
@@ -110,11 +115,12 @@ async def test_a_new_day_or_other_buckets_recompute(db: Database) -> None:
     await first.persist()
     clock = FixedClock(NOW)
     clock.advance(days=1)
-    assert [c for _, c in await _all(_ledger(db, "4.10", clock))] == [True]
+    pending = [p for _, p in await _all(_ledger(db, "4.10", clock))]
+    assert pending == [RECOMPUTING["day"], ""]
     assert CountingStore.reads == 1
     other = _ledger(db, "4.10")
-    views = [c async for _, c in other.views(delta_edges=(-10.0, 10.0))]
-    assert views == [True]
+    views = [p async for _, p in other.views(delta_edges=(-10.0, 10.0))]
+    assert views == [""]  # other buckets: the saved view is never shown
     assert CountingStore.reads == 1
 
 

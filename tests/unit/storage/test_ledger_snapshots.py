@@ -1,4 +1,5 @@
-"""Saved P&L views: handed back only while every input holds; payloads build domain types only."""
+"""Saved P&L views: handed back for their own request, with what changed since; payloads build
+domain types only."""
 
 from __future__ import annotations
 
@@ -21,15 +22,16 @@ from workstation.storage.bars import BarStore
 from workstation.storage.database import Database
 from workstation.storage.ledger_snapshots import (
     LedgerSnapshotStore,
+    SavedInputs,
     SavedLedger,
     _DomainUnpickler,
-    snapshot_inputs,
 )
 from workstation.storage.strategy_overrides import StrategyOverrideStore
 from workstation.storage.transactions import TransactionStore
 
 AT = datetime(2026, 11, 20, 21, 0, tzinfo=UTC)
-REQUEST = "code|*|fifo|day"
+REQUEST = "code|*|fifo"
+DAY = "2026-11-20"
 
 
 def _row(n: int) -> Transaction:
@@ -47,7 +49,7 @@ def _saved() -> SavedLedger:
 
 
 def _save(store: LedgerSnapshotStore, symbols: tuple[str, ...] = ("SPY",)) -> None:
-    inputs = snapshot_inputs(store.ledger_version(), store.bars_version(symbols), REQUEST)
+    inputs = SavedInputs(REQUEST, store.ledger_version(), store.bars_version(symbols), DAY)
     store.save("*", inputs, symbols, _saved(), AT)
 
 
@@ -63,13 +65,22 @@ def test_a_saved_view_comes_back_while_nothing_changed(db: Database) -> None:
     TransactionStore(db).add([_row(1), _row(2)])
     store = LedgerSnapshotStore(db)
     _save(store)
-    saved = store.saved("*", REQUEST)
+    saved = store.saved("*", REQUEST, DAY)
     assert saved is not None
-    assert saved.marks == {"SPY": Decimal("1.25")}
-    assert saved.view.summary == _saved().view.summary
-    assert dict(saved.view.transactions) == {}  # the rows stay in the store
-    assert store.saved("5WT1", REQUEST) is None  # another scope
-    assert store.saved("*", REQUEST + "x") is None  # another request
+    assert saved.changed == ()
+    assert saved.ledger.marks == {"SPY": Decimal("1.25")}
+    assert saved.ledger.view.summary == _saved().view.summary
+    assert dict(saved.ledger.view.transactions) == {}  # the rows stay in the store
+    assert store.saved("5WT1", REQUEST, DAY) is None  # another scope
+    assert store.saved("*", REQUEST + "x", DAY) is None  # another request (code, buckets, ...)
+
+
+def test_a_saved_view_from_another_day_comes_back_saying_so(db: Database) -> None:
+    store = LedgerSnapshotStore(db)
+    _save(store)
+    saved = store.saved("*", REQUEST, "2026-11-21")
+    assert saved is not None
+    assert saved.changed == ("day",)
 
 
 def _insert(db: Database) -> None:
@@ -104,17 +115,42 @@ def _revised_bar(db: Database) -> None:
 
 
 @pytest.mark.parametrize(
-    "change",
-    [_insert, _update, _delete_and_reinsert_the_last, _override, _balance, _new_bar, _revised_bar],
+    ("change", "part"),
+    [
+        (_insert, "ledger"),
+        (_update, "ledger"),
+        (_delete_and_reinsert_the_last, "ledger"),
+        (_override, "ledger"),
+        (_balance, "ledger"),
+        (_new_bar, "bars"),
+        (_revised_bar, "bars"),
+    ],
 )
-def test_any_change_to_an_input_makes_the_saved_view_stale(db: Database, change) -> None:  # type: ignore[no-untyped-def]
+def test_any_change_to_an_input_is_reported_with_the_saved_view(  # type: ignore[no-untyped-def]
+    db: Database, change, part: str
+) -> None:
     TransactionStore(db).add([_row(1), _row(2)])
     _bars(db, [500.0, 501.0])
     store = LedgerSnapshotStore(db)
     _save(store)
-    assert store.saved("*", REQUEST) is not None
+    before = store.saved("*", REQUEST, DAY)
+    assert before is not None
+    assert before.changed == ()
     change(db)
-    assert store.saved("*", REQUEST) is None
+    after = store.saved("*", REQUEST, DAY)
+    assert after is not None
+    assert after.changed == (part,)
+    assert after.ledger.view.summary == _saved().view.summary
+
+
+def test_inputs_written_in_another_format_are_never_reused(db: Database) -> None:
+    store = LedgerSnapshotStore(db)
+    _save(store)
+    with db.engine.begin() as connection:  # what a version 1 snapshot stored
+        connection.exec_driver_sql("UPDATE ledger_snapshots SET inputs = 'v1|1.1.|SPY|code|*'")
+    assert store.saved("*", REQUEST, DAY) is None
+    assert SavedInputs.from_text("not json") is None
+    assert SavedInputs.from_text('{"format": 2, "other": 1}') is None
 
 
 def test_saving_again_replaces_the_view(db: Database) -> None:
@@ -122,7 +158,9 @@ def test_saving_again_replaces_the_view(db: Database) -> None:
     _save(store)
     _insert(db)
     _save(store)
-    assert store.saved("*", REQUEST) is not None
+    saved = store.saved("*", REQUEST, DAY)
+    assert saved is not None
+    assert saved.changed == ()
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM ledger_snapshots").scalar() == 1
 
@@ -145,4 +183,4 @@ def test_an_unreadable_payload_is_recomputed_not_raised(db: Database) -> None:
     _save(store)
     with db.engine.begin() as connection:
         connection.exec_driver_sql("UPDATE ledger_snapshots SET payload = x'00'")
-    assert store.saved("*", REQUEST) is None
+    assert store.saved("*", REQUEST, DAY) is None

@@ -42,18 +42,19 @@ class PnlController:
     async def load(self) -> None:
         """Load a fresh snapshot and show it (awaitable).
 
-        On the first load a saved view whose marks moved is shown at once,
-        marked as updating, until the current one is ready; later loads keep
-        the current view on screen meanwhile. Then the view's transactions are
+        On the first load a saved view that is out of date (marks moved, or
+        the ledger changed since) is shown at once, labelled with what is
+        updating, until the current one is ready; later loads keep the
+        current view on screen meanwhile. Then the view's transactions are
         read off the GUI thread (a saved view reads them on first use) and the
         current view is saved for the next cold open.
         """
-        async for view, current in self._ledger.views(delta_edges=self.delta_edges):
-            if current:
+        async for view, pending in self._ledger.views(delta_edges=self.delta_edges):
+            if not pending:
                 self.view = view
                 self._dock.show_view(view)
             elif self.view is None:
-                self._dock.show_view(view, current=False)
+                self._dock.show_view(view, pending)
         if self.view is not None:
             await self._ledger.load_transactions(self.view)
         await self._ledger.persist()

@@ -26,6 +26,6 @@ class PnlDock:
         models = PnlModels.create()
         return cls(models, PnlPanel(models))
 
-    def show_view(self, view: LedgerView, current: bool = True) -> None:
-        """Show one ledger snapshot in every tab (``current`` False: a saved one, refreshing)."""
-        self.view.show_view(view, current)
+    def show_view(self, view: LedgerView, pending: str = "") -> None:
+        """Show one ledger snapshot in every tab (``pending``: a saved one; what is updating)."""
+        self.view.show_view(view, pending)

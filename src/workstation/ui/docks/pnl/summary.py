@@ -10,7 +10,14 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from workstation.domain.pnl import LedgerView, PnlSummary
 from workstation.ui.docks.pnl.charts import EquityCurveChart
-from workstation.ui.docks.pnl.formatting import money, ny_date, percent, pnl_color, ratio
+from workstation.ui.docks.pnl.formatting import (
+    moment_text,
+    money,
+    ny_date,
+    percent,
+    pnl_color,
+    ratio,
+)
 
 CARDS_PER_ROW = 5
 FIGURE_STYLE = "font-size: 20px; font-weight: 600;"
@@ -25,7 +32,8 @@ class Figure:
     pnl: Decimal | None = None
 
 
-def _figures(s: PnlSummary, year: int) -> dict[str, Figure]:
+def _figures(s: PnlSummary, year: int, marks: str = "latest marks") -> dict[str, Figure]:
+    """Return every card's figure; ``marks`` says which marks value the open legs."""
     unmarked = s.unmarked_positions
     pf = s.profit_factor
     return {
@@ -34,7 +42,7 @@ def _figures(s: PnlSummary, year: int) -> dict[str, Figure]:
         ),
         "Unrealized": Figure(
             money(s.unrealized),
-            f"{unmarked} positions without a mark" if unmarked else "open legs at latest marks",
+            f"{unmarked} positions without a mark" if unmarked else f"open legs at {marks}",
             s.unrealized,
         ),
         "Total": Figure(money(s.total), "realized + unrealized", s.total),
@@ -67,7 +75,7 @@ CARD_TITLES = (
 )
 
 
-def convention_text(view: LedgerView) -> str:
+def convention_text(view: LedgerView, marks: str = "the latest marks") -> str:
     """Return the P&L convention in one sentence for the small print under the cards."""
     s = view.summary
     unmarked = (
@@ -78,7 +86,7 @@ def convention_text(view: LedgerView) -> str:
     return (
         "Realized P&L is net of fees (gross is before fees); lots are matched first in, "
         "first out; days are New York dates. Assignment and exercise: "
-        f"{s.convention}. Unrealized uses the latest marks.{unmarked}"
+        f"{s.convention}. Unrealized uses {marks}.{unmarked}"
     )
 
 
@@ -140,12 +148,18 @@ class SummaryTab(QWidget):
             "QFrame#PnlCard QLabel { background: transparent; border: none; }"
         )
 
-    def show_view(self, view: LedgerView) -> None:
-        """Fill the cards, the convention line and the curve from ``view``."""
-        figures = _figures(view.summary, ny_date(view.as_of).year)
+    def show_view(self, view: LedgerView, *, saved: bool = False) -> None:
+        """Fill the cards, the convention line and the curve from ``view``.
+
+        ``saved``: a saved view shown while the current one is computed; its
+        open legs are valued at the marks of when it was saved, and say so.
+        """
+        year = ny_date(view.as_of).year
+        figures = _figures(view.summary, year, "saved marks" if saved else "latest marks")
         for title, card in self.cards.items():
             card.show_figure(figures[title])
-        self.convention.setText(convention_text(view))
+        marks = f"the marks of {moment_text(view.as_of)}" if saved else "the latest marks"
+        self.convention.setText(convention_text(view, marks))
         self.chart.set_points(view.equity_curve, view.last or ny_date(view.as_of))
 
     def card_text(self, title: str) -> str:

@@ -162,39 +162,44 @@ class PnlPanel(QWidget):
         self.show_tab((self.tabs.currentIndex() + step) % self.tabs.count())
 
     # ------------------------------------------------------------------ snapshot
-    def show_view(self, view: LedgerView, current: bool = True) -> None:
-        """Fill every tab from ``view``; ``current`` False for a saved view being refreshed."""
+    def show_view(self, view: LedgerView, pending: str = "") -> None:
+        """Fill every tab from ``view``.
+
+        ``pending`` is empty for the current view; for a saved view shown
+        while the current one is computed it says what is being brought up to
+        date ("updating marks", "recomputing for today", ...).
+        """
         self.view = view
-        self.current = current
-        self.summary.show_view(view)
+        self.current = not pending
+        self.summary.show_view(view, saved=bool(pending))
         self.calendar.show_view(view)
         self.by_underlying.show_groups(view.by_underlying)
         self.by_strategy.show_groups(view.by_strategy)
         self.by_delta.show_groups(view.by_delta)
         self.trades.show_view(view)
         self.netliq.show_view(view)
-        self._status(view, current)
+        self._status(view, pending)
         for table in self.findChildren(QTableView):
             if table.model().rowCount() == 0:  # no rows to fit: fit the titles in the theme's font
                 table.resizeColumnsToContents()
 
-    def _status(self, view: LedgerView, current: bool) -> None:
+    def _status(self, view: LedgerView, pending: str) -> None:
         accounts = ", ".join(view.accounts) or "no accounts"
         span = f"{day_text(view.first)} – {day_text(view.last)}" if view.first else "no rows"
         count = len(view.problems)
         noun = "problem" if count == 1 else "problems"
         when = (
-            f"As of {moment_text(view.as_of)}"
-            if current
-            else f"Saved {moment_text(view.as_of)}, updating marks…"
+            f"Saved {moment_text(view.as_of)}; {pending}…"
+            if pending
+            else f"As of {moment_text(view.as_of)}"
         )
         self.status.setText(
             f"{when} · accounts {accounts} · {span} · {len(view.trades):,} trades · {count} {noun}"
         )
         tip = "\n".join(view.problems) or "No import or matching problems"
-        if not current:
+        if pending:
             saved = moment_text(view.as_of)
-            tip = f"Unrealized P&L at the marks of {saved}; current marks follow\n{tip}"
+            tip = f"The view saved {saved}, at that time's marks; the current one follows\n{tip}"
         self.status.setToolTip(tip)
-        tint = f"color: {colors().stale.name()};" if count or not current else ""
+        tint = f"color: {colors().stale.name()};" if count or pending else ""
         self.status.setStyleSheet(tint)
