@@ -12,20 +12,16 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from reportlab.lib import colors  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.enums import TA_RIGHT  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.pagesizes import LETTER  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped, unused-ignore]
-from reportlab.pdfbase.pdfmetrics import (  # type: ignore[import-untyped, unused-ignore]
-    stringWidth,
-)
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unused-ignore]
 from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     KeepTogether,
-    LongTable,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -40,7 +36,6 @@ from workstation.reports.ledger.pdf_charts import (
     BOLD,
     FONT,
     INK,
-    LOSS,
     MUTED,
     NAVY,
     calendar_legend,
@@ -56,15 +51,19 @@ from workstation.reports.ledger.pdf_page import (
     NumberedCanvas,
     draw_running_header,
 )
+from workstation.reports.ledger.pdf_tables import (
+    fit_text,
+    ledger_table,
+    name_with_rolls,
+    plain_grid,
+)
 
 # SimpleDocTemplate's frame pads its content by 6 pt; the margins leave room for it.
 MARGIN = EDGE - 6
 WIDTH = PAGE_WIDTH - 2 * EDGE
-ZEBRA = colors.HexColor("#f4f6f9")
 CARD = colors.HexColor("#f4f6f9")
 NOTICE = colors.HexColor("#fff6e0")
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 
 _CONVENTIONS = {
     "option separate": "Option separate — an assigned or exercised option is realized on its "
@@ -168,7 +167,7 @@ def _header(view: LedgerView, title: str, period: str) -> list[Any]:
         ],
         colWidths=[WIDTH * 0.7, WIDTH * 0.3],
     )
-    masthead.setStyle(_plain_grid(valign="BOTTOM"))
+    masthead.setStyle(plain_grid(valign="BOTTOM"))
     fields = [
         ("ACCOUNTS", _accounts_text(view)),
         ("PERIOD", period),
@@ -182,7 +181,7 @@ def _header(view: LedgerView, title: str, period: str) -> list[Any]:
         ],
         colWidths=[WIDTH * 0.17, WIDTH * 0.25, WIDTH * 0.2, WIDTH * 0.38],
     )
-    meta.setStyle(_plain_grid(valign="TOP"))
+    meta.setStyle(plain_grid(valign="TOP"))
     meta.setStyle(
         TableStyle([("LINEABOVE", (0, 0), (-1, 0), 1.5, NAVY), ("TOPPADDING", (0, 0), (-1, 0), 6)])
     )
@@ -212,7 +211,7 @@ def _summary(view: LedgerView) -> list[Any]:
         ("Average loss", money_text(summary.average_loss), summary.average_loss),
     ]
     rows: list[list[str]] = []
-    style = _plain_grid(valign="MIDDLE")
+    style = plain_grid(valign="MIDDLE")
     for start in range(0, len(cards), 4):
         group = cards[start : start + 4]
         labels, values = len(rows), len(rows) + 1
@@ -305,7 +304,7 @@ def _group_table(title: str, label: str, groups: Sequence[GroupPnl]) -> list[Any
         ),
     ]
     widths = _widths([1.9, 0.6, 0.5, 0.5, 0.7, 1.0, 1.0, 0.8, 1.0])
-    return [_heading(title), _ledger_table(header, rows, widths, total)]
+    return [_heading(title), ledger_table(header, rows, widths, total)]
 
 
 def _fees_by_month(view: LedgerView) -> list[Any]:
@@ -330,7 +329,7 @@ def _fees_by_month(view: LedgerView) -> list[Any]:
         _sum(p.net for p in found),
     ]
     header = ["Month", "Closing fills", "Realized gross", "Fees", "Realized net"]
-    table = _ledger_table(header, rows, _widths([2.2, 1.0, 1.2, 1.0, 1.2]), total)
+    table = ledger_table(header, rows, _widths([2.2, 1.0, 1.2, 1.0, 1.2]), total)
     note = Paragraph(
         f"Fees on closing fills and the opening fills they matched. All fees paid in the "
         f"period, including open positions: {money_text(view.summary.fees)}.",
@@ -355,7 +354,7 @@ def _netliq(bridge: NetLiqBridge) -> list[Any]:
     if difference is not None:
         reason = bridge.reason or "reason not known"
         rows.append([f"Difference not explained by the ledger ({reason})", difference])
-    table = _ledger_table(["Change in net liquidity", "Amount"], rows, _widths([3.3, 1.2], 0.62))
+    table = ledger_table(["Change in net liquidity", "Amount"], rows, _widths([3.3, 1.2], 0.62))
     for row in emphasis:
         table.setStyle(
             TableStyle(
@@ -384,7 +383,7 @@ def _open_trades(view: LedgerView) -> list[Any]:
         [
             _day_text(_ny(t.opened_at)),
             t.underlying,
-            _fit(t.name, name_width),
+            fit_text(t.name, name_width),
             t.cash_flow,
             t.realized,
             t.unrealized,
@@ -403,7 +402,7 @@ def _open_trades(view: LedgerView) -> list[Any]:
     ]
     header = ["Opened", "Underlying", "Strategy", "Cash flow", "Realized", "Unrealized", "Fees"]
     widths = _widths([0.95, 0.85, 3.2, 0.9, 0.8, 0.9, 0.7])
-    table = _ledger_table(header, rows, widths, total, numbers_from=3)
+    table = ledger_table(header, rows, widths, total, numbers_from=3)
     return [_heading("Open trades"), table]
 
 
@@ -415,7 +414,7 @@ def _closed_trade_list(view: LedgerView) -> list[Any]:
     rows: list[list[Any]] = []
     for t in trades:
         opened, closed = _ny(t.opened_at), _ny(t.closed_at or t.opened_at)
-        name = _with_rolls(t.name, t.rolls, widths[4] - 8)
+        name = name_with_rolls(t.name, t.rolls, widths[4] - 8)
         rows.append(
             [
                 _day_text(opened),
@@ -439,7 +438,7 @@ def _closed_trade_list(view: LedgerView) -> list[Any]:
         _sum(t.realized for t in trades),
     ]
     header = ["Opened", "Closed", "Days", "Underlying", "Strategy", "Gross", "Fees", "Net"]
-    table = _ledger_table(header, rows, widths, total, numbers_from=5, long=True)
+    table = ledger_table(header, rows, widths, total, numbers_from=5, long=True)
     table.setStyle(TableStyle([("ALIGN", (2, 0), (2, -1), "RIGHT")]))
     return [_heading("Closed trades"), table]
 
@@ -480,92 +479,12 @@ def _notes(view: LedgerView) -> list[Any]:
     return [_heading("Notes"), *items]
 
 
-def _ledger_table(
-    header: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    widths: Sequence[float],
-    total: Sequence[Any] | None = None,
-    *,
-    numbers_from: int = 1,
-    long: bool = False,
-) -> Any:
-    """Return a table with a navy header, zebra rows, right-aligned figures, negatives in red."""
-    body = [*rows, total] if total is not None else list(rows)
-    style = TableStyle(
-        [
-            ("FONT", (0, 0), (-1, -1), FONT, 8),
-            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-            ("FONT", (0, 0), (-1, 0), BOLD, 7.5),
-            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-            ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-            ("ROWBACKGROUNDS", (0, 1), (-1, len(rows)), [colors.white, ZEBRA]),
-            ("ALIGN", (numbers_from, 0), (-1, -1), "RIGHT"),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.2),
-            ("LINEBELOW", (0, -1), (-1, -1), 0.8, NAVY),
-        ]
-    )
-    if total is not None:
-        style.add("FONT", (0, -1), (-1, -1), BOLD, 8)
-        style.add("LINEABOVE", (0, -1), (-1, -1), 0.8, NAVY)
-    cells = [list(header)]
-    for r, row in enumerate(body, start=1):
-        cells.append([_cell(value) for value in row])
-        for c, value in enumerate(row):
-            if isinstance(value, Decimal) and value.quantize(CENT) != 0:
-                style.add("TEXTCOLOR", (c, r), (c, r), LOSS if value < 0 else INK)
-    kind = LongTable if long else Table
-    table = kind(cells, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    table.setStyle(style)
-    return table
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, Decimal):
-        return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}".replace("-0.00", "0.00")
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
 # ---------------------------------------------------------------- small formatting
-
-
-def _plain_grid(valign: str) -> Any:
-    return TableStyle(
-        [
-            ("VALIGN", (0, 0), (-1, -1), valign),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ]
-    )
 
 
 def _widths(weights: Sequence[float], share: float = 1.0) -> list[float]:
     scale = WIDTH * share / sum(weights)
     return [w * scale for w in weights]
-
-
-def _fit(text: str, width: float, size: float = 8) -> str:
-    """Return ``text`` cut with an ellipsis so it fits ``width`` points in the table font."""
-    if stringWidth(text, FONT, size) <= width:
-        return text
-    while text and stringWidth(text + "…", FONT, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
-def _with_rolls(name: str, rolls: int, width: float) -> str:
-    """Return the trade's name fitted to ``width`` with its roll count kept visible."""
-    if not rolls:
-        return _fit(name, width)
-    suffix = f" (rolled {rolls}×)"
-    return _fit(name, width - stringWidth(suffix, FONT, 8)) + suffix
 
 
 def _sum(values: Any) -> Decimal:
