@@ -261,11 +261,12 @@ class LedgerService:
             return None
         first = request.first or base.rows[0].trade_date
         last = request.last or request.as_of.astimezone(EASTERN).date()
-        rows = [r for r in base.rows if first <= r.trade_date <= last]
-        matches = [
-            m for m in base.ledger.matches
-            if first <= m.closed_at.astimezone(EASTERN).date() <= last
-        ]  # fmt: skip
+        rows, matches = base.rows, base.ledger.matches
+        if not _spans(base, first, last):  # a period: keep what falls in it
+            rows = tuple(r for r in rows if first <= r.trade_date <= last)
+            matches = tuple(
+                m for m in matches if first <= m.closed_at.astimezone(EASTERN).date() <= last
+            )
         start = None
         if first > base.rows[0].trade_date:
             before = rebuild([r for r in base.rows if r.trade_date < first])
@@ -370,6 +371,16 @@ class LedgerService:
                 f"unknown export {what!r}: transactions, trades, lots, pnl-<by>, statement"
             )
         return path
+
+
+def _spans(base: _Base, first: date, last: date) -> bool:
+    """True when every row and closing match of ``base`` falls in ``first``..``last``.
+
+    Rows are in ledger order, so the first and last rows bound them all; a
+    match closes on a row's date.
+    """
+    rows = base.rows
+    return first <= rows[0].trade_date and rows[-1].trade_date <= last
 
 
 def _same_marks(fresh: Mapping[str, Decimal], saved: Mapping[str, Decimal]) -> bool:

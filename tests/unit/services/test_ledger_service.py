@@ -19,6 +19,7 @@ from tests.fakes.clock import FixedClock
 from workstation.adapters.csv import read_statement
 from workstation.commands.ledger import run_import, run_pnl
 from workstation.domain.lots import Lot
+from workstation.domain.pnl import LedgerView
 from workstation.domain.transactions import ImportFileError
 from workstation.services.ledger import LedgerService
 from workstation.services.ledger_import import TransactionImport
@@ -230,3 +231,27 @@ def ledger_realized(data: dict[str, object]) -> Decimal:
     rows = data["rows"]
     assert isinstance(rows, list)
     return sum((D(row["Net"].replace(",", "")) for row in rows), D(0))
+
+
+async def test_a_periods_bridge_counts_only_the_periods_rows_and_closes(
+    db: Database, export: Path
+) -> None:
+    importer, ledger = _services(db)
+    await importer.commit(await importer.preview(export, None, "5WT1"))
+    january = await ledger.view(first=date(2026, 1, 1), last=date(2026, 1, 31))
+    february = await ledger.view(first=date(2026, 2, 1), last=date(2026, 2, 28))
+    assert january.netliq is not None
+    assert february.netliq is not None
+
+    def line(view: LedgerView, label: str) -> Decimal:
+        assert view.netliq is not None
+        return next(c.amount for c in view.netliq.components if c.label == label)
+
+    # January: the deposit, the interest, and the spread closed for 220 before fees.
+    assert line(january, "Realized P&L (before fees)") == D("220")
+    assert line(january, "Trading fees and commissions") == -(D("4.56") + D("0.56"))
+    assert line(january, "Deposits") == D("25000")
+    # February: the put sold and assigned (its own result, 250), no deposit.
+    assert line(february, "Realized P&L (before fees)") == D("250")
+    assert line(february, "Deposits") == 0
+    assert february.netliq.first == date(2026, 2, 1)
