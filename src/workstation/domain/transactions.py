@@ -142,19 +142,21 @@ class Transaction:
     content_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        where = f"transaction {self.key or '?'}"
         if not self.broker or not self.account or not self.key:
-            raise TransactionError(f"{where}: broker, account and key are required")
+            raise self._error("broker, account and key are required")
         if self.executed_at.tzinfo is None:
-            raise TransactionError(f"{where}: executed_at {self.executed_at} has no time zone")
+            raise self._error(f"executed_at {self.executed_at} has no time zone")
         if self.kind.moves_position and self.quantity != ZERO and not self.symbol:
-            raise TransactionError(f"{where}: a {self.kind} row with a quantity needs a symbol")
+            raise self._error(f"a {self.kind} row with a quantity needs a symbol")
         if self.multiplier <= ZERO:
-            raise TransactionError(f"{where}: multiplier {self.multiplier} must be > 0")
+            raise self._error(f"multiplier {self.multiplier} must be > 0")
         if self.instrument is not None and self.instrument.is_option and self.expiry is None:
-            raise TransactionError(f"{where}: an option row needs an expiry")
+            raise self._error("an option row needs an expiry")
         if not self.content_key:
             object.__setattr__(self, "content_key", content_key_of(self))
+
+    def _error(self, problem: str) -> TransactionError:
+        return TransactionError(f"transaction {self.key or '?'}: {problem}")
 
     @property
     def fees(self) -> Decimal:
@@ -198,12 +200,13 @@ def content_key_of(row: Transaction) -> str:
     quantity, value to the cent and order id; fees are left out because a CSV
     export folds fee kinds together that the API reports separately.
     """
-    instant = row.executed_at.astimezone(UTC).replace(microsecond=0).isoformat()
+    # timespec="seconds" drops the microseconds, as the key always has.
+    instant = row.executed_at.astimezone(UTC).isoformat(timespec="seconds")
     parts = (
         row.broker,
         row.account,
         instant,
-        row.kind.value,
+        row.kind,  # a StrEnum: joins as its value
         row.symbol,
         _plain(row.quantity),
         _plain(row.value.quantize(CENT)),

@@ -140,8 +140,14 @@ class TransactionImport:
     def import_now(
         self, path: Path, broker: str | None = None, account: str | None = None
     ) -> ImportOutcome:
-        """Preview and commit in one step (the CLI without --preview)."""
-        return self.commit_now(self.preview_now(path, broker, account))
+        """Preview and commit in one step (the CLI without --preview).
+
+        The collector stays paused from reading to writing: the rows the
+        preview built are still alive, so a collection in between would only
+        walk them once more.
+        """
+        with paused_gc():
+            return self.commit_now(self.preview_now(path, broker, account))
 
     async def preview(
         self, path: Path, broker: str | None = None, account: str | None = None

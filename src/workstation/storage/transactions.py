@@ -6,8 +6,9 @@ import recognise rows a broker API sync already stored under the broker's
 own id: the n-th copy of a content in a file is already present when the
 store holds at least n rows with that content.
 
-Reads and writes use the DBAPI cursor directly: a 100,000-row import or a
-full ledger load stays well inside a second.
+Reads and writes use the DBAPI cursor directly. A batch at least as big as
+the table (a first import) drops the content-key index and builds it again
+afterwards, inside the same transaction.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from workstation.domain.instruments import InstrumentKind
 from workstation.domain.occ import OptionRight
@@ -40,6 +42,8 @@ _COLUMNS = (
     "regulatory_fee", "index_option_fee", "effect", "order_id", "reverses_key", "description",
     "currency", "source", "import_run",
 )  # fmt: skip
+CONTENT_INDEX = "ix_transactions_broker_account_content_key"
+_INDEX_SQL = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?"
 _INSERT = (
     f"INSERT INTO transactions ({', '.join(_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in _COLUMNS)}) "
@@ -79,6 +83,8 @@ class TransactionStore:
         in the batch (a CSV row an API sync already wrote under the broker id).
         """
         stored_keys, stored_contents = self._known(rows)
+        if not stored_keys:  # nothing stored for these accounts yet (a first import)
+            return ImportPlan(tuple(rows), ())
         seen: Counter[tuple[str, str, str]] = Counter()
         new, present = [], []
         for row in rows:
@@ -190,6 +196,7 @@ def insert_rows(cursor: Any, rows: Sequence[Transaction], import_run: int | None
     """Insert ``rows`` through a DBAPI ``cursor`` inside the caller's transaction.
 
     Rows whose (broker, account, key) is stored are skipped; return how many were new.
+    If this raises, the caller must roll back (rows may be half written).
     """
     before = _count(cursor)
     big = len(rows) > CHUNK_ROWS
@@ -197,13 +204,34 @@ def insert_rows(cursor: Any, rows: Sequence[Transaction], import_run: int | None
         cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
         cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
     try:
-        for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = rows[start : start + CHUNK_ROWS]
-            cursor.executemany(_INSERT, [_to_row(row, import_run) for row in chunk])
+        rebuild = big and len(rows) >= before  # a first import, or one as big as the store
+        with _index_rebuilt(cursor, CONTENT_INDEX) if rebuild else contextlib.nullcontext():
+            for start in range(0, len(rows), CHUNK_ROWS):
+                chunk = rows[start : start + CHUNK_ROWS]
+                cursor.executemany(_INSERT, [_to_row(row, import_run) for row in chunk])
     finally:
         if big:
             cursor.execute(f"PRAGMA cache_size = {int(cache)}")
     return _count(cursor) - before
+
+
+@contextlib.contextmanager
+def _index_rebuilt(cursor: Any, name: str) -> Iterator[None]:
+    """Drop index ``name`` while the body inserts, then build it again from the table.
+
+    For a batch at least as big as the table, one sorted build is cheaper than
+    inserting every random content key into the index one by one (measured
+    0.2-0.3 s less on a 100,000-row first import). Both steps run in the
+    caller's transaction; if the body raises, the index is not built here:
+    the caller's rollback restores it with everything else.
+    """
+    found = cursor.execute(_INDEX_SQL, (name,)).fetchone()
+    if found is None:
+        yield
+        return
+    cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    cursor.execute(found[0])
 
 
 def _count(cursor: Any) -> int:
@@ -212,68 +240,79 @@ def _count(cursor: Any) -> int:
 
 
 def _to_row(row: Transaction, import_run: int | None) -> tuple[object, ...]:
-    # StrEnum members bind as their text; str() of a Decimal is exact.
+    # str() of a StrEnum member is its exact text: sqlite3 binds an exact str as it is but
+    # looks for an adapter for every str subclass (a measurable cost at 100,000 rows).
+    # str() of a Decimal is exact.
     expiry, strike, price, deliverable = row.expiry, row.strike, row.price, row.deliverable
+    instrument, right, effect = row.instrument, row.right, row.effect
     return (
-        row.broker, row.account, row.key, row.content_key, row.kind, row.sub_type,
-        row.executed_at.timestamp(), row.sequence, row.instrument, row.symbol, row.underlying,
+        row.broker, row.account, row.key, row.content_key, str(row.kind), row.sub_type,
+        row.executed_at.timestamp(), row.sequence,
+        None if instrument is None else str(instrument), row.symbol, row.underlying,
         None if expiry is None else expiry.isoformat(),
-        None if strike is None else str(strike), row.right, str(row.multiplier),
-        None if deliverable is None else str(deliverable), str(row.quantity),
-        None if price is None else str(price), str(row.value),
+        None if strike is None else str(strike), None if right is None else str(right),
+        str(row.multiplier), None if deliverable is None else str(deliverable),
+        str(row.quantity), None if price is None else str(price), str(row.value),
         str(row.commission), str(row.clearing_fee), str(row.regulatory_fee),
-        str(row.index_option_fee), row.effect, row.order_id, row.reverses_key,
-        row.description, row.currency, row.source, import_run,
+        str(row.index_option_fee), None if effect is None else str(effect), row.order_id,
+        row.reverses_key, row.description, row.currency, str(row.source), import_run,
     )  # fmt: skip
 
 
-class _Decoder:
-    """Memoised text -> value conversions: ledgers repeat the same few values a lot."""
-
-    def __init__(self) -> None:
-        self.decimals: dict[str, Decimal] = {}
-        self.dates: dict[str, date] = {}
-
-    def decimal(self, text: str | None) -> Decimal | None:
-        if text is None:
-            return None
-        value = self.decimals.get(text)
-        if value is None:
-            value = self.decimals[text] = Decimal(text)
-        return value
-
-    def day(self, text: str | None) -> date | None:
-        if text is None:
-            return None
-        value = self.dates.get(text)
-        if value is None:
-            value = self.dates[text] = date.fromisoformat(text)
-        return value
-
-
 def _from_rows(rows: Iterable[tuple[Any, ...]]) -> list[Transaction]:
-    decode = _Decoder()
-    dec = decode.decimal
-    kinds = {kind.value: kind for kind in TransactionKind}
-    instruments = {kind.value: kind for kind in InstrumentKind}
-    rights = {right.value: right for right in OptionRight}
-    effects = {effect.value: effect for effect in PositionEffect}
-    sources = {source.value: source for source in TransactionSource}
-    out = []
-    for r in rows:
-        out.append(
-            Transaction(
-                broker=r[0], account=r[1], key=r[2], content_key=r[3], kind=kinds[r[4]],
-                sub_type=r[5], executed_at=datetime.fromtimestamp(r[6], UTC), sequence=r[7],
-                instrument=instruments[r[8]] if r[8] else None, symbol=r[9], underlying=r[10],
-                expiry=decode.day(r[11]), strike=dec(r[12]),
-                right=rights[r[13]] if r[13] else None, multiplier=dec(r[14]) or Decimal(1),
-                deliverable=dec(r[15]), quantity=dec(r[16]) or Decimal(0), price=dec(r[17]),
-                value=dec(r[18]) or Decimal(0), commission=dec(r[19]) or Decimal(0),
-                clearing_fee=dec(r[20]) or Decimal(0), regulatory_fee=dec(r[21]) or Decimal(0),
-                index_option_fee=dec(r[22]) or Decimal(0),
-                effect=effects[r[23]] if r[23] else None, order_id=r[24], reverses_key=r[25],
-                description=r[26], currency=r[27], source=sources[r[28]],
-            )
-        )  # fmt: skip
-    return out
+    """Build Transactions from stored rows (the columns of ``_SELECT``)."""
+    dec: _Parsed[Decimal] = _Parsed(Decimal)
+    day: _Parsed[date] = _Parsed(date.fromisoformat)
+    kinds, instruments, rights = _KINDS, _INSTRUMENTS, _RIGHTS
+    effects, sources, instant = _EFFECTS, _SOURCES, datetime.fromtimestamp
+    # NOT NULL amounts read NULL or any zero as the plain default, as they always have.
+    return [
+        Transaction(
+            broker=r[0], account=r[1], key=r[2], content_key=r[3], kind=kinds[r[4]],
+            sub_type=r[5], executed_at=instant(r[6], UTC), sequence=r[7],
+            instrument=instruments[r[8]], symbol=r[9], underlying=r[10], expiry=day[r[11]],
+            strike=dec[r[12]], right=rights[r[13]], multiplier=dec[r[14]] or _ONE,
+            deliverable=dec[r[15]], quantity=dec[r[16]] or _ZERO, price=dec[r[17]],
+            value=dec[r[18]] or _ZERO, commission=dec[r[19]] or _ZERO,
+            clearing_fee=dec[r[20]] or _ZERO, regulatory_fee=dec[r[21]] or _ZERO,
+            index_option_fee=dec[r[22]] or _ZERO, effect=effects[r[23]], order_id=r[24],
+            reverses_key=r[25], description=r[26], currency=r[27], source=sources[r[28]],
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+T = TypeVar("T")
+
+
+class _Parsed(dict[str | None, T | None]):
+    """Stored text -> value for one read, each distinct text parsed once; NULL reads as None.
+
+    Ledgers repeat the same few prices, fees, strikes and expiries a lot.
+    """
+
+    def __init__(self, parse: Callable[[str], T]) -> None:
+        super().__init__({None: None})
+        self._parse = parse
+
+    def __missing__(self, text: str | None) -> T | None:
+        if text is None:  # never reached: None is stored from the start
+            return None
+        value = self[text] = self._parse(text)
+        return value
+
+
+def _by_value(members: type[StrEnum], *, optional: bool = False) -> dict[str | None, Any]:
+    """Return an enum's members by stored text; NULL and empty text read as None if optional."""
+    by_text: dict[str | None, Any] = {member.value: member for member in members}
+    if optional:
+        by_text.update({None: None, "": None})
+    return by_text
+
+
+_ONE, _ZERO = Decimal(1), Decimal(0)
+_KINDS = _by_value(TransactionKind)
+_INSTRUMENTS = _by_value(InstrumentKind, optional=True)
+_RIGHTS = _by_value(OptionRight, optional=True)
+_EFFECTS = _by_value(PositionEffect, optional=True)
+_SOURCES = _by_value(TransactionSource)

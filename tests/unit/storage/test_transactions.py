@@ -109,9 +109,53 @@ def test_a_failure_midway_writes_nothing(db: Database, monkeypatch: pytest.Monke
         return original(row, run)
 
     monkeypatch.setattr(store_module, "_to_row", failing)
+    indexes = _indexes(db)
     with pytest.raises(RuntimeError, match="disk full"):
-        store.add(rows)
+        store.add(rows)  # big for CHUNK_ROWS 10: the content index was dropped for it
     assert store.count() == 0
+    assert _indexes(db) == indexes
+
+
+def _indexes(db: Database) -> dict[str, str]:
+    sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transactions'"
+    with db.driver_connection() as connection:
+        return dict(connection.execute(sql).fetchall())
+
+
+def test_a_batch_as_big_as_the_table_rebuilds_the_content_index_as_it_was(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = TransactionStore(db)
+    indexes = _indexes(db)
+    assert store_module.CONTENT_INDEX in indexes
+    monkeypatch.setattr(store_module, "CHUNK_ROWS", 10)
+    rebuilt: list[str] = []
+    original = store_module._index_rebuilt
+
+    def recorded(cursor: object, name: str) -> object:
+        rebuilt.append(name)
+        return original(cursor, name)
+
+    monkeypatch.setattr(store_module, "_index_rebuilt", recorded)
+    assert store.add(_keyed([_option_fill(n) for n in range(50)])) == 50
+    assert rebuilt == [store_module.CONTENT_INDEX]
+    assert _indexes(db) == indexes
+    assert store.add(_keyed([_option_fill(n) for n in range(50, 70)])) == 20  # smaller
+    assert rebuilt == [store_module.CONTENT_INDEX]
+    query = "SELECT key FROM transactions WHERE broker = ? AND account = ? AND content_key = ?"
+    with db.driver_connection() as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        plan = connection.execute(f"EXPLAIN QUERY PLAN {query}", ("tastytrade", "5WT1", "x"))
+        assert store_module.CONTENT_INDEX in str(plan.fetchall())
+    synced = dataclasses.replace(_option_fill(3), key="987", source=TransactionSource.API)
+    assert store.plan([synced]).present == (synced,)  # found by its content, not its key
+
+
+def test_plan_of_a_first_import_is_every_row_in_order(db: Database) -> None:
+    rows = _keyed([_option_fill(), _option_fill(), _option_fill(5)])
+    plan = TransactionStore(db).plan(rows)
+    assert plan.new == tuple(rows)
+    assert plan.present == ()
 
 
 def test_accounts_revision_and_filtered_reads(db: Database) -> None:

@@ -8,9 +8,11 @@ caller can add the file line and tell the user exactly where to look.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 ZERO = Decimal(0)
@@ -18,6 +20,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 NONE_MARKERS = frozenset({"", "--"})
 # Thousands separators only in their proper places: "1,2,3" and "1,625.9,9" are junk.
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+T = TypeVar("T")
 
 
 class RowError(ValueError):
@@ -27,6 +30,25 @@ class RowError(ValueError):
         super().__init__(f"column {column!r}: {problem}")
         self.column = column
         self.problem = problem
+
+
+class ParsedColumn(dict[str, T]):
+    """One column's cells of one file, each distinct text parsed once: ``cells[text]``.
+
+    Exports repeat the same amounts, prices and fees constantly and parsing a
+    cell is pure, so the first parse of a text serves every later row. A bad
+    cell raises RowError (naming ``column``) each time it is read, as nothing
+    is stored for it. Keep one per parser, so nothing outlives its file.
+    """
+
+    def __init__(self, parse: Callable[[str, str], T], column: str) -> None:
+        super().__init__()
+        self._parse = parse
+        self._column = column
+
+    def __missing__(self, text: str) -> T:
+        value = self[text] = self._parse(text, self._column)
+        return value
 
 
 def number(text: str, column: str) -> Decimal:

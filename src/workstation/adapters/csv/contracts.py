@@ -70,7 +70,14 @@ def equity(symbol: str) -> Contract:
     return Contract(InstrumentKind.EQUITY, symbol, symbol)
 
 
-def listed_option(occ_text: str, column: str, multiplier: Decimal | None = None) -> Contract:
+def listed_option(
+    occ_text: str,
+    column: str,
+    multiplier: Decimal | None = None,
+    *,
+    underlying: str = "",
+    index: bool = False,
+) -> Contract:
     """Return an equity or index option from an OCC symbol (padded or compact).
 
     Index roots (SPX, SPXW, XSP, NDX, NDXP, RUT, RUTW, VIX, VIXW) become
@@ -78,20 +85,24 @@ def listed_option(occ_text: str, column: str, multiplier: Decimal | None = None)
     Multiplier cell: an adjusted option shows its deliverable there (e.g.
     150 shares after a 3-for-2 split) while the premium multiplier stays 100,
     so a value other than 100 becomes ``deliverable`` and ``multiplier`` stays 100.
+    A non-empty ``underlying`` (the export's own column) replaces the root's;
+    ``index`` makes it an index option whatever the root says.
     """
     terms = _standard_terms(occ_text)
     symbol = occ_text
     if terms is None or terms[0] not in _ROOTS:
         terms, symbol = _parsed_terms(occ_text, column)
     root, expiry, right, strike = terms
-    kind, underlying = _ROOTS[root]
+    kind, root_underlying = _ROOTS[root]
+    if index:
+        kind = InstrumentKind.INDEX_OPTION
     deliverable = None
     if multiplier is not None and multiplier != PREMIUM_MULTIPLIER:
         deliverable = _positive(multiplier)
     return Contract(
         kind,
         symbol,
-        underlying,
+        underlying or root_underlying,
         expiry,
         strike,
         right,

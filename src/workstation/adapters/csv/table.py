@@ -10,16 +10,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from workstation.domain.transactions import ImportFileError, ImportProblem
 
 BOM = "\ufeff"
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One CSV record: the file line it starts on (1-based) and its cells."""
 
     line: int
@@ -44,18 +43,14 @@ def records(text: str, file: str) -> Iterator[Record]:
     """Yield the non-blank records of ``text`` in file order with their starting lines."""
     reader = csv.reader(io.StringIO(text.removeprefix(BOM), newline=""), strict=True)
     line = 0
-    while True:
-        start = line + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            problem = f"the CSV is malformed ({exc}); export the file again"
-            raise ImportFileError(ImportProblem(file, reader.line_num, "", problem)) from None
-        line = reader.line_num
-        if cells and (cells[0].strip() or not _blank(cells)):
-            yield Record(start, cells)
+    try:
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if cells and (cells[0].strip() or not _blank(cells)):
+                yield Record(start, cells)
+    except csv.Error as exc:
+        problem = f"the CSV is malformed ({exc}); export the file again"
+        raise ImportFileError(ImportProblem(file, reader.line_num, "", problem)) from None
 
 
 def _blank(cells: list[str]) -> bool:

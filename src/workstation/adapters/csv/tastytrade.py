@@ -11,13 +11,14 @@ signed like ``Value``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 from workstation.adapters.csv.cells import (
     ZERO,
+    ParsedColumn,
     RowError,
     amount,
     iso_timestamp,
@@ -45,7 +46,6 @@ from workstation.adapters.csv.tastytrade_kinds import (
     inferred_kind,
     kind_of_sub_type,
 )
-from workstation.domain.instruments import InstrumentKind
 from workstation.domain.occ import OptionRight
 from workstation.domain.transactions import (
     PositionEffect,
@@ -132,8 +132,9 @@ class TastytradeWebParser:
     becomes ``commission``. Both are flipped to positive amounts paid.
 
     Cells with few distinct values (type/sub type/action, the symbol's
-    cells, quantity, fees) are parsed once per distinct text and cached for
-    the file: a 100,000-row export repeats them constantly.
+    cells, quantity, fees, and the amounts and prices fills repeat) are
+    parsed once per distinct text and cached for the file: a 100,000-row
+    export repeats them constantly.
     """
 
     def __init__(self, header: Sequence[str], account: str | None) -> None:
@@ -143,21 +144,25 @@ class TastytradeWebParser:
         self._account = account
         self._contracts: dict[tuple[str, ...], Contract] = {}
         self._meanings: dict[tuple[str, str, str], Meaning] = {}
-        self._quantities: dict[str, Decimal] = {}
-        self._costs: dict[str, Decimal] = {}
+        self._values = ParsedColumn(amount, "Value")
+        self._quantities = ParsedColumn(unsigned, "Quantity")
+        self._prices = ParsedColumn(optional_number, "Average Price")
+        self._commissions = ParsedColumn(_paid, "Commissions")
+        self._fees = ParsedColumn(_paid, "Fees")
+        self._totals = ParsedColumn(optional_number, "Total")
 
     def __call__(self, cells: list[str]) -> Transaction:
         """Parse one record; RowError names the column when a cell is wrong."""
         row = WebCells._make(self._layout.pick(cells))
-        value = amount(row.value, "Value")
+        value = self._values[row.value]
         meaning = self._meanings.get((row.type, row.sub_type, row.action))
         if meaning is None:
             meaning = self._meaning(row, value)
         contract = self._contract(row)
         quantity = self._quantity(row.quantity, meaning.sign)
-        commission = self._cost(row.commissions, "Commissions")
-        clearing_fee = self._cost(row.fees, "Fees")
-        _check_total(row.total, value - commission - clearing_fee)
+        commission = self._commissions[row.commissions]
+        clearing_fee = self._fees[row.fees]
+        _check_total(self._totals[row.total], row.total, value - commission - clearing_fee)
         check_trade_cash(meaning.kind, contract.instrument, quantity, value, "Value")
         return Transaction(
             broker=TASTYTRADE,
@@ -175,7 +180,7 @@ class TastytradeWebParser:
             multiplier=contract.multiplier,
             deliverable=contract.deliverable,
             quantity=quantity,
-            price=_price(row.average_price, contract),
+            price=_price(self._prices[row.average_price], contract),
             value=value,
             commission=commission,
             clearing_fee=clearing_fee,
@@ -206,21 +211,17 @@ class TastytradeWebParser:
         return contract
 
     def _quantity(self, text: str, sign: int) -> Decimal:
-        quantity = self._quantities.get(text)
-        if quantity is None:
-            quantity = self._quantities[text] = unsigned(text, "Quantity")
+        quantity = self._quantities[text]
         if sign < 0:
             return -quantity
         if sign == 0 and quantity:
             raise RowError("Action", "a row with a Quantity needs an Action (e.g. BUY_TO_OPEN)")
         return quantity
 
-    def _cost(self, text: str, column: str) -> Decimal:
-        """Return a fee cell as a positive amount paid (the export shows costs negative)."""
-        cost = self._costs.get(text)
-        if cost is None:
-            cost = self._costs[text] = ZERO - amount(text, column)
-        return cost
+
+def _paid(text: str, column: str) -> Decimal:
+    """Return a fee cell as a positive amount paid (the export shows costs negative)."""
+    return ZERO - amount(text, column)
 
 
 def _kind(
@@ -268,15 +269,15 @@ def _listed_option(
     row: WebCells, symbol: str, multiplier: Decimal | None, *, index: bool
 ) -> Contract:
     """Return the option, checked against its term columns; the file's underlying wins."""
-    contract = listed_option(symbol, "Symbol", multiplier)
+    # Tastytrade reports most index options as "Equity Option"; the root decides
+    # then, but an explicit "Index Option" is taken at its word.
+    contract = listed_option(
+        symbol, "Symbol", multiplier, underlying=row.underlying.strip(), index=index
+    )
     _agree(row.expiration, "Expiration Date", contract.expiry, month_day_year)
     _agree(row.strike, "Strike Price", contract.strike, _strike)
     _agree(row.call_put, "Call or Put", contract.right, right_of)
-    underlying = row.underlying.strip() or contract.underlying
-    # Tastytrade reports most index options as "Equity Option"; the root decides
-    # then, but an explicit "Index Option" is taken at its word.
-    instrument = InstrumentKind.INDEX_OPTION if index else contract.instrument
-    return replace(contract, underlying=underlying, instrument=instrument)
+    return contract
 
 
 def _agree(text: str, column: str, expected: object, parse: _CellParser) -> None:
@@ -307,16 +308,15 @@ def _terms(row: WebCells) -> tuple[date, Decimal, OptionRight]:
     )
 
 
-def _price(text: str, contract: Contract) -> Decimal | None:
+def _price(average: Decimal | None, contract: Contract) -> Decimal | None:
     """Return the price per share (per unit): Average Price is per contract and signed."""
-    average = optional_number(text, "Average Price")
     if average is None or contract.instrument is None:
         return None
     return abs(average) / contract.price_divisor
 
 
-def _check_total(text: str, expected: Decimal) -> None:
-    total = optional_number(text, "Total")
+def _check_total(total: Decimal | None, text: str, expected: Decimal) -> None:
+    """Refuse a row whose Total (``text``, parsed as ``total``) is not its parts' sum."""
     if total is not None and total != expected:
         raise RowError(
             "Total",

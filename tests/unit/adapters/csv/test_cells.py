@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from workstation.adapters.csv.cells import (
     NEW_YORK,
+    ParsedColumn,
     RowError,
     amount,
     dollars,
@@ -52,6 +53,27 @@ def test_empty_and_double_dash_mean_zero_or_not_given():
     assert optional_number("--", "Average Price") is None
     assert optional_number("", "Average Price") is None
     assert optional_number("0.00", "Average Price") == 0
+
+
+def test_a_parsed_column_parses_each_text_once_and_refuses_junk_every_time():
+    calls: list[str] = []
+
+    def counted(text: str, column: str) -> Decimal | None:
+        calls.append(text)
+        return optional_number(text, column)
+
+    totals = ParsedColumn(counted, "Total")
+    assert [totals["1,625.99"], totals["--"], totals["1,625.99"]] == [
+        Decimal("1625.99"),
+        None,
+        Decimal("1625.99"),
+    ]
+    assert calls == ["1,625.99", "--"]
+    for _ in range(2):
+        with pytest.raises(RowError) as caught:
+            totals["1,2,3"]
+        assert caught.value.column == "Total"
+    assert "1,2,3" not in totals
 
 
 def test_unsigned_refuses_a_sign_because_direction_lives_elsewhere():
