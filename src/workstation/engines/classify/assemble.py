@@ -12,9 +12,9 @@ is described by what its closes closed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TypeVar, overload
 
 from workstation.domain.strategies import StrategyKind
 from workstation.domain.trade_groups import (
@@ -36,11 +36,15 @@ from workstation.engines.classify.table import Role, RowTable
 ZERO = Decimal(0)
 _CORPORATE = frozenset({TransactionKind.SPLIT, TransactionKind.SYMBOL_CHANGE})
 _CASH_SECURED = ("cash secured", "cash-secured")
+# Enum members as plain names: looking one up on its class costs several
+# times a global read, and the tally loop does it a few times per row.
+_OPEN, _CLOSE, _ORPHAN = Role.OPEN, Role.CLOSE, Role.ORPHAN
+_TRADE = TransactionKind.TRADE
 
+_T = TypeVar("_T")
 Share = tuple[Decimal, Decimal]  # signed quantity and net cash (dollars) of a row in one group
 
 
-@dataclass(slots=True)
 class _Tally:
     """A group's rows added up in one pass over the ledger.
 
@@ -48,22 +52,41 @@ class _Tally:
     ``structure`` what it held right after its last opening trade and the
     rest of that trade's order (``pending`` while that order may still be
     filling); ``opened`` the net quantities its opening rows opened;
-    ``orphaned`` what its orphan closes closed.
+    ``orphaned`` what its orphan closes closed. Money is dollars.
+
+    A plain class rather than a dataclass: one is made per group, and the
+    generated ``__init__`` with its default factories costs twice as much.
     """
 
-    first: Transaction
-    last: Transaction
-    opening: list[str] = field(default_factory=list)
-    closing: list[str] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
-    held: dict[int, Decimal] = field(default_factory=dict)
-    opened: dict[int, Decimal] = field(default_factory=dict)
-    orphaned: dict[int, Decimal] = field(default_factory=dict)
-    structure: dict[int, Decimal] | None = None
-    pending: Transaction | None = None
-    entry_cash: Decimal = ZERO
-    cash_flow: Decimal = ZERO
-    is_open: bool = False
+    __slots__ = (
+        "cash_flow",
+        "closing",
+        "entry_cash",
+        "first",
+        "held",
+        "is_open",
+        "keys",
+        "last",
+        "opened",
+        "opening",
+        "orphaned",
+        "pending",
+        "structure",
+    )
+
+    def __init__(self, first: Transaction) -> None:
+        self.first = self.last = first
+        self.opening: list[str] = []
+        self.closing: list[str] = []
+        self.keys: list[str] = []
+        self.held: dict[int, Decimal] = {}
+        self.opened: dict[int, Decimal] = {}
+        self.orphaned: dict[int, Decimal] = {}
+        self.structure: dict[int, Decimal] | None = None
+        self.pending: Transaction | None = None
+        self.entry_cash = ZERO
+        self.cash_flow = ZERO
+        self.is_open = False
 
 
 def assemble(
@@ -114,6 +137,25 @@ class GroupOf(Mapping[str, str]):
             raise KeyError(key)
         return self._ids[number]
 
+    @overload
+    def get(self, key: str, /) -> str | None: ...
+
+    @overload
+    def get(self, key: str, /, default: str | _T) -> str | _T: ...
+
+    def get(self, key: str, /, default: object = None) -> object:
+        """Return the group id of the row with ``key``, ``default`` when it has none.
+
+        Spelled out rather than inherited: the Mapping version goes through
+        ``__getitem__`` and an exception per miss, and a P&L view asks for
+        every closing match's group.
+        """
+        row = self._index.get(key)
+        if row is None:
+            return default
+        number = self._home[row]
+        return self._ids[number] if number >= 0 else default
+
     def __iter__(self) -> Iterator[str]:
         return (key for key, row in self._index.items() if self._home[row] >= 0)
 
@@ -132,17 +174,19 @@ class _Counter:
 
     def count(self) -> list[_Tally | None]:
         """Return each group's tally (None for a group left empty by the overrides)."""
-        rows, split = self.rows, self.split
+        rows, split, add = self.rows, self.split, self._add
         for index, number in enumerate(self.home):
             if number < 0:
                 continue
             row = rows[index]
             parts = split.get(index) if split else None
             if parts is None:
-                self._add(number, index, row, row.quantity, row.net_value)
+                # Row.net_value spelled out: this runs for every row of the workspace.
+                fees = row.commission + row.clearing_fee + row.regulatory_fee + row.index_option_fee
+                add(number, index, row, row.quantity, row.value - fees)
                 continue
             for part, quantity, cash in _shares(row, parts):
-                self._add(part, index, row, quantity, cash)
+                add(part, index, row, quantity, cash)
         for tally in self.tallies:
             if tally is not None and tally.pending is not None:
                 tally.structure = dict(tally.held)
@@ -153,37 +197,36 @@ class _Counter:
     ) -> None:
         tally = self.tallies[number]
         if tally is None:
-            tally = self.tallies[number] = _Tally(row, row)
+            tally = self.tallies[number] = _Tally(row)
         elif tally.pending is not None and not _same_order(tally.pending, row):
             tally.structure, tally.pending = dict(tally.held), None
         tally.last = row
-        tally.keys.append(row.key)
+        key = row.key
+        tally.keys.append(key)
         tally.cash_flow += cash
         contract, role = self.contract[index], self.role[index]
-        if role is Role.ORPHAN:  # it closes what the history never showed opening
-            tally.closing.append(row.key)
+        if role is _ORPHAN:  # it closes what the history never showed opening
+            tally.closing.append(key)
             tally.orphaned[contract] = tally.orphaned.get(contract, ZERO) - quantity
             return
-        _move(tally.held, contract, quantity)
-        if index in self.open_lots and (role is Role.OPEN or self.home[index] == number):
+        held = tally.held  # _move inlined: this runs for every row
+        position = held.get(contract, ZERO) + quantity
+        if position:
+            held[contract] = position
+        else:
+            del held[contract]
+        if index in self.open_lots and (role is _OPEN or self.home[index] == number):
             tally.is_open = True  # a flip's leftover lot belongs to the flipping row's home
-        if role is Role.CLOSE:
-            tally.closing.append(row.key)
+        if role is _CLOSE:
+            tally.closing.append(key)
             return
-        tally.opening.append(row.key)
+        tally.opening.append(key)
         tally.entry_cash += cash
-        if row.kind not in _CORPORATE:
+        kind = row.kind
+        if kind not in _CORPORATE:
             tally.opened[contract] = tally.opened.get(contract, ZERO) + quantity
-        if row.kind is TransactionKind.TRADE and index not in self.follows:
+        if kind is _TRADE and index not in self.follows:
             tally.pending = row
-
-
-def _move(position: dict[int, Decimal], contract: int, quantity: Decimal) -> None:
-    held = position.get(contract, ZERO) + quantity
-    if held:
-        position[contract] = held
-    else:
-        del position[contract]
 
 
 def _shares(

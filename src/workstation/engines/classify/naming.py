@@ -24,10 +24,13 @@ def strategy_name(
     underlying: str, kind: StrategyKind, position: Position, contracts: Sequence[Contract]
 ) -> str:
     """Return the trader's name for ``position`` (contract number -> quantity) held as ``kind``."""
-    held = [number for number, quantity in position.items() if quantity]
-    options = [contracts[number] for number in held if contracts[number].is_option]
+    held = [contracts[number] for number, quantity in position.items() if quantity]
+    options = [contract for contract in held if contract.right is not None]
     if not options:
-        shares = sum([position[n] for n in held if contracts[n].is_shares], Decimal(0))
+        shares = sum(
+            [q for number, q in position.items() if q and contracts[number].is_shares],
+            Decimal(0),
+        )
         return _stock_name(underlying, shares) if shares else f"{underlying} {kind}"
     return f"{underlying} {_strikes(kind, options)} {kind} {_expiries(options)}"
 
@@ -45,7 +48,7 @@ def _strikes(kind: StrategyKind, options: list[Contract]) -> str:
         ordered = sorted({leg.strike for leg in options if leg.strike is not None})
         if kind in _PUT_VERTICALS:
             ordered.reverse()
-    return "/".join(strike_text(strike) for strike in ordered)
+    return "/".join(map(strike_text, ordered))
 
 
 def _expiries(options: list[Contract]) -> str:

@@ -40,6 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from workstation.domain.occ import OptionRight
 from workstation.domain.strategies import StrategyKind
@@ -50,6 +51,10 @@ from workstation.engines.classify.units import Unit
 
 ZERO = Decimal(0)
 _CORPORATE = frozenset({TransactionKind.SPLIT, TransactionKind.SYMBOL_CHANGE})
+# Enum members as plain names: looking one up on its class costs several
+# times a global read, and placing does it for every row.
+_OPEN, _CLOSE, _TRADE = Role.OPEN, Role.CLOSE, TransactionKind.TRADE
+_LAST_OPEN = attrgetter("last_open")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +120,13 @@ class _Placer:
         role = self.role
         for row in unit:
             found = role[row]
-            target = opening if found is Role.OPEN else closing if found is Role.CLOSE else orphans
+            target = opening if found is _OPEN else closing if found is _CLOSE else orphans
             target.append(row)
         book = self.table.book[unit[0]]
         touched = self._close(closing) if closing else []
         if orphans:
             touched.append(self._orphan_group(book, orphans))
-        if self.rows[unit[0]].kind is TransactionKind.TRADE:
+        if self.rows[unit[0]].kind is _TRADE:
             self._trader_order(book, unit, opening, touched)
         elif opening:
             self._broker_event(book, opening, closing)
@@ -130,14 +135,14 @@ class _Placer:
 
     def _close(self, rows: Sequence[int]) -> list[int]:
         touched: list[int] = []
-        group, lot = self.group, self.lot
+        group, lot, several, works = self.group, self.lot, self.table.more, self.works
         for row in rows:
-            if row in self.table.more:
+            if row in several:
                 number = self._close_many(row)
             else:  # the common case: the row's whole quantity moves one group
                 number = group[lot[row]]
                 if number >= 0:
-                    self._move(self.works[number], self.contract[row], self.rows[row].quantity)
+                    self._move(works[number], self.contract[row], self.rows[row].quantity)
             if number < 0:
                 continue
             group[row] = number
@@ -333,7 +338,7 @@ class _Placer:
                 work.listed = bool(work.position)
             self.open_groups[book] = alive
         if len(alive) > 1:
-            return sorted(alive, key=_last_open, reverse=True)
+            return sorted(alive, key=_LAST_OPEN, reverse=True)
         return alive
 
     def _net(self, rows: Iterable[int]) -> dict[int, Decimal]:
@@ -342,10 +347,6 @@ class _Placer:
             number = self.contract[row]
             legs[number] = legs.get(number, ZERO) + self.rows[row].quantity
         return {number: quantity for number, quantity in legs.items() if quantity}
-
-
-def _last_open(work: _Work) -> datetime:
-    return work.last_open
 
 
 def _proportional(held: Mapping[int, Decimal], legs: Mapping[int, Decimal]) -> bool:

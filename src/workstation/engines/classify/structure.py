@@ -24,11 +24,24 @@ from workstation.engines.strategies.classify import kind_of_shape
 _SHARES = frozenset({InstrumentKind.EQUITY, InstrumentKind.ETF, None})
 
 
+class _OptionTerms(NamedTuple):
+    """An option contract's terms as classification reads them, worked out once per contract.
+
+    ``multiplier`` is the whole shares one contract delivers.
+    """
+
+    right: OptionRight
+    strike: Decimal
+    expiry: date
+    multiplier: int
+
+
 @dataclass(frozen=True, slots=True)
 class Contract:
     """What one symbol is: an option (right, strike per share, expiry), shares, or other.
 
-    ``shares_per_contract`` is what one unit delivers (1 for stock).
+    ``shares_per_contract`` is what one unit delivers (1 for stock); ``option``
+    repeats an option's terms, None for anything else.
     """
 
     symbol: str
@@ -37,6 +50,7 @@ class Contract:
     expiry: date | None
     shares_per_contract: Decimal
     is_shares: bool
+    option: _OptionTerms | None = None
 
     @property
     def is_option(self) -> bool:
@@ -56,12 +70,12 @@ class _Shape(NamedTuple):
 
 def contract_of(row: Transaction) -> Contract:
     """Return the contract ``row`` trades."""
-    option = row.is_option and row.right is not None and row.strike is not None
-    if option:
-        assert row.expiry is not None  # Transaction guarantees an expiry on option rows
-        return Contract(
-            row.symbol, row.right, row.strike, row.expiry, row.shares_per_contract, False
-        )
+    right, strike, expiry = row.right, row.strike, row.expiry
+    if row.is_option and right is not None and strike is not None:
+        assert expiry is not None  # Transaction guarantees an expiry on option rows
+        per_contract = row.shares_per_contract
+        terms = _OptionTerms(right, strike, expiry, int(per_contract))
+        return Contract(row.symbol, right, strike, expiry, per_contract, False, terms)
     return Contract(row.symbol, None, None, None, Decimal(1), row.instrument in _SHARES)
 
 
@@ -70,7 +84,7 @@ Position = Mapping[int, Decimal]  # contract number -> signed contracts or share
 
 def kind_of_position(position: Position, contracts: Sequence[Contract]) -> StrategyKind:
     """Return the strategy kind of ``position`` (contract number -> signed quantity)."""
-    options: list[tuple[Contract, int]] = []
+    options: list[tuple[_OptionTerms, int]] = []
     shares: Decimal | None = None
     for number, quantity in position.items():
         if not quantity:
@@ -78,25 +92,15 @@ def kind_of_position(position: Position, contracts: Sequence[Contract]) -> Strat
         contract = contracts[number]
         if contract.is_shares:
             shares = quantity + (shares or 0)
-        elif contract.is_option and quantity == quantity.to_integral_value():
-            options.append((contract, int(quantity)))
+        elif contract.option is not None and quantity == quantity.to_integral_value():
+            options.append((contract.option, int(quantity)))
         else:  # futures, or a fraction of a contract
             return StrategyKind.CUSTOM
     if not options and shares is None:
         return StrategyKind.CUSTOM
-    ratio = math.gcd(*(quantity for _, quantity in options)) or 1
-    shapes = [_shape(contract, quantity // ratio) for contract, quantity in options]
+    ratio = math.gcd(*[quantity for _, quantity in options]) or 1
+    shapes = [
+        _Shape(terms.right, terms.strike, terms.expiry, quantity // ratio, terms.multiplier)
+        for terms, quantity in options
+    ]
     return kind_of_shape(shapes, None if shares is None else shares / ratio)
-
-
-def _shape(contract: Contract, quantity: int) -> _Shape:
-    assert contract.right is not None
-    assert contract.strike is not None
-    assert contract.expiry is not None
-    return _Shape(
-        contract.right,
-        contract.strike,
-        contract.expiry,
-        quantity,
-        int(contract.shares_per_contract),
-    )

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from itertools import compress
 
 from workstation.domain.transactions import (
     PositionEffect,
@@ -50,6 +51,11 @@ class Role(Enum):
     OPEN = "open"
     CLOSE = "close"
     ORPHAN = "orphan"  # closes a position the history does not show being opened
+
+
+# Role members as plain names: looking one up on the enum class costs several
+# times a global read, and reading the table does it for every row.
+_OPEN, _CLOSE, _ORPHAN = Role.OPEN, Role.CLOSE, Role.ORPHAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,20 +104,28 @@ def position_rows(rows: Iterable[Transaction]) -> list[Transaction]:
 def read_table(rows: Iterable[Transaction], closes: Mapping[str, Sequence[str]]) -> RowTable:
     """Return the position rows of ``rows`` (any order) with roles and consumed lots."""
     moving = position_rows(rows)
-    replay = _Replay(moving, {key for keys in closes.values() for key in keys})
-    named, remaining, role, lot = replay.named, replay.remaining, replay.role, replay.lot
+    replay = _Replay(moving, closes)
+    seen, remaining, role, lot = replay.seen, replay.remaining, replay.role, replay.lot
+    books, contracts = replay.book, replay.contract
     for number, row in enumerate(moving):
-        replay.number(row)
-        wanted = closes.get(row.key)
+        # Number the row's book and contract (inlined: this runs for every row).
+        numbers = seen.get((row.account, row.symbol))
+        if numbers is None:
+            numbers = seen[row.account, row.symbol] = replay.first_seen(row)
+        books.append(numbers[0])
+        contracts.append(numbers[1])
+        key = row.key
+        wanted = closes.get(key)
         if wanted and replay.close(number, row, wanted):
             continue
         lot.append(-1)  # an opening (inlined: most rows are)
-        if row.key in named or not _only_closes(row):
-            role.append(Role.OPEN)
-            remaining[number] = abs(row.quantity)
+        if _may_only_close(row) and _only_closes(row) and not replay.names_lot(key):
+            role.append(_ORPHAN)
         else:
-            role.append(Role.ORPHAN)
-    open_lots = frozenset(n for n, size in enumerate(remaining) if size > ZERO)
+            role.append(_OPEN)
+            remaining[number] = abs(row.quantity)
+    # What is left of a lot is never negative: a lot is open while anything is.
+    open_lots = frozenset(compress(range(len(remaining)), remaining))
     return RowTable(
         tuple(moving),
         replay.index,
@@ -129,8 +143,9 @@ def read_table(rows: Iterable[Transaction], closes: Mapping[str, Sequence[str]])
 class _Replay:
     """Lots still open while replaying the ledger, by row number."""
 
-    def __init__(self, rows: list[Transaction], named: set[str]) -> None:
-        self.named = named  # keys the ledger names as lots
+    def __init__(self, rows: list[Transaction], closes: Mapping[str, Sequence[str]]) -> None:
+        self.closes = closes
+        self.named: set[str] | None = None  # keys the ledger names as lots, once asked
         self.index = {row.key: number for number, row in enumerate(rows)}
         self.remaining = [ZERO] * len(rows)  # quantity still in each row's lot
         self.role: list[Role] = []
@@ -144,15 +159,14 @@ class _Replay:
         self.numbers: dict[str, int] = {}  # symbol -> contract number
         self.seen: dict[tuple[str, str], tuple[int, int]] = {}  # (account, symbol) -> numbers
 
-    def number(self, row: Transaction) -> None:
-        """Number the row's book and contract."""
-        numbers = self.seen.get((row.account, row.symbol))
-        if numbers is None:
-            numbers = self.seen[row.account, row.symbol] = self._first_seen(row)
-        self.book.append(numbers[0])
-        self.contract.append(numbers[1])
+    def names_lot(self, key: str) -> bool:
+        """True when the ledger names the row with ``key`` as a lot some row closed."""
+        if self.named is None:  # rarely asked: only for rows that can only close
+            self.named = {key for keys in self.closes.values() for key in keys}
+        return key in self.named
 
-    def _first_seen(self, row: Transaction) -> tuple[int, int]:
+    def first_seen(self, row: Transaction) -> tuple[int, int]:
+        """Number the book and contract of an (account, symbol) met for the first time."""
         book = (row.account, row.underlying or row.symbol)
         number = self.numbers.get(row.symbol)
         if number is None:
@@ -176,7 +190,7 @@ class _Replay:
             if first < 0:
                 return False
         self.lot.append(first)
-        self.role.append(Role.CLOSE)
+        self.role.append(_CLOSE)
         if take < size:  # a flip: the rest opens a lot of this row's own
             self.leftover[number] = remaining[number] = size - take
         return True
@@ -197,6 +211,11 @@ class _Replay:
             return -1, ZERO
         self.more[number] = tuple(taken)
         return taken[0][0], size - left
+
+
+def _may_only_close(row: Transaction) -> bool:
+    # The cheap half of _only_closes: no properties, true for few rows.
+    return row.kind in _ONLY_CLOSES or row.effect is PositionEffect.CLOSE
 
 
 def _only_closes(row: Transaction) -> bool:

@@ -84,13 +84,15 @@ def units_of(table: RowTable, delivered: dict[int, int], window: timedelta) -> l
     loose: dict[int, tuple[Unit, datetime]] = {}  # the open window per book, no order id
     anchors = set(delivered.values())
     unit_of_anchor: dict[int, Unit] = {}
+    books, trade = table.book, TK.TRADE
     for number, row in enumerate(table.rows):
         if number in delivered:
             continue
-        if row.kind is TK.TRADE and not row.order_id:
-            unit = _loose_unit(loose, units, table.book[number], row.executed_at, window)
+        if row.kind is trade and not row.order_id:
+            unit = _loose_unit(loose, units, books[number], row.executed_at, window)
         else:
-            ident = _ident(table, number)
+            # _ident's trade case inlined: most rows are trades with an order id.
+            ident = (books[number], row.order_id) if row.kind is trade else _ident(table, number)
             found = by_ident.get(ident)
             if found is None:
                 found = by_ident[ident] = []

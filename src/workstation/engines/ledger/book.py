@@ -8,12 +8,12 @@ built once, for the result.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from workstation.domain.instruments import InstrumentKind
-from workstation.domain.lots import CloseReason, ClosingMatch, Lot
+from workstation.domain.lots import Lot
 from workstation.domain.occ import OptionRight
 from workstation.domain.transactions import ZERO, Transaction
 
@@ -23,14 +23,17 @@ CENT = Decimal("0.01")
 PRICE_STEP = Decimal("0.000001")
 
 
-@dataclass(frozen=True, slots=True)
-class Contract:
+class Contract(NamedTuple):
     """What a book holds: the instrument's identity and size, shared by its lots.
 
     ``multiplier`` is the units per contract used to value a lot at a mark.
     For futures options the broker's multiplier column can say 1 while the
     row's value already includes the real size, so it is taken from
     ``value / (price * quantity)`` when the row allows.
+
+    A NamedTuple rather than a frozen dataclass: a rebuild creates one per
+    book (40,000 on a busy options account) and a tuple is built about twice
+    as fast, while staying immutable.
     """
 
     account: str
@@ -158,40 +161,3 @@ def split_off(lot: OpenLot, part: Decimal) -> Piece:
     lot.fees -= fees
     lot.adjustment -= adjustment
     return lot, part, cost, fees, adjustment
-
-
-def closing_match(
-    piece: Piece,
-    row: Transaction,
-    close_price: Decimal,
-    cash: tuple[Decimal, Decimal, Decimal],
-    reason: CloseReason,
-    fold_option: bool,
-) -> ClosingMatch:
-    """Return the match for ``piece`` closed by ``row``.
-
-    ``cash`` is the piece's share of the row's (value, fees, folded premium).
-    With ``fold_option`` the whole result is marked as folded into the stock.
-    """
-    lot, quantity, cost, fees, adjustment = piece
-    value, row_fees, fold = cash
-    c = lot.contract
-    gross = value + cost
-    return ClosingMatch(
-        c.account,
-        c.symbol,
-        c.underlying,
-        c.instrument,
-        lot.open_key,
-        row.key,
-        lot.opened_at,
-        row.executed_at,
-        quantity,
-        lot.price,
-        close_price,
-        gross,
-        fees + row_fees,
-        reason,
-        gross if fold_option else ZERO,
-        adjustment + fold,
-    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from itertools import compress, islice
-from operator import attrgetter, eq, le
+from operator import attrgetter, eq, le, lt
 
 from workstation.domain.instruments import InstrumentKind
 from workstation.domain.lots import CloseReason, LedgerProblem
@@ -48,6 +48,8 @@ def in_ledger_order(rows: Iterable[Transaction]) -> list[Transaction]:
 def _is_sorted(rows: list[Transaction]) -> bool:
     # Comparing times is cheap; the full sort key is only built for ties.
     times = list(map(_EXECUTED_AT, rows))
+    if all(map(lt, times, islice(times, 1, None))):
+        return True
     if not all(map(le, times, islice(times, 1, None))):
         return False
     tied = compress(range(len(times)), map(eq, times, islice(times, 1, None)))
@@ -132,11 +134,13 @@ def pair_deliveries(ordered: list[Transaction]) -> list[Delivery]:
     several, one at the strike price wins, then the nearest in time, then the
     first in ledger order; each row delivers for one option only.
     """
-    events = [row for row in ordered if is_option_event(row)]
+    # The kind test first: it rules out nearly every row without a call.
+    events = [row for row in ordered if row.kind in _OPTION_EVENTS and is_option_event(row)]
     wanted = {(row.account, underlying_of(row)) for row in events}
+    symbols = {symbol for _, symbol in wanted}
     pools: dict[tuple[str, str], list[Transaction]] = {}
     for row in ordered:
-        if (row.account, row.symbol) in wanted and _may_deliver(row):
+        if row.symbol in symbols and (row.account, row.symbol) in wanted and _may_deliver(row):
             pools.setdefault((row.account, row.symbol), []).append(row)
     used: set[int] = set()
     deliveries = []

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from workstation.domain.lots import ClosingMatch, PnlConvention
@@ -34,13 +33,22 @@ def realized(
 
     See :meth:`ClosingMatch.realized` for what each convention counts.
     """
-    matches = matches if isinstance(matches, list | tuple) else list(matches)
-    total = sum(map(attrgetter("gross"), matches), ZERO)
-    if convention is PnlConvention.PREMIUM_IN_BASIS:
-        total -= sum(map(attrgetter("folded"), matches), ZERO)
-        total += sum(map(attrgetter("basis_adjustment"), matches), ZERO)
+    in_basis = convention is PnlConvention.PREMIUM_IN_BASIS
+    gross = folded = adjustment = fees = ZERO
+    # One pass, each sum in match order: a match is read once rather than per sum.
+    for match in matches:
+        gross += match.gross
+        if in_basis:
+            folded += match.folded
+            adjustment += match.basis_adjustment
+        if net:
+            fees += match.fees
+    total = gross
+    if in_basis:
+        total -= folded
+        total += adjustment
     if net:
-        total -= sum(map(attrgetter("fees"), matches), ZERO)
+        total -= fees
     return total
 
 

@@ -13,7 +13,7 @@ intrinsic) make the group's delta unknown rather than wrong.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
@@ -35,16 +35,25 @@ def entry_deltas(
     rate: float = 0.04,
 ) -> dict[str, float | None]:
     """Return each group's entry delta in shares per unit (None when it cannot be priced)."""
-    legs = [(g.id, rows[k]) for g in groups.groups for k in g.opening_keys if k in rows]
-    options = [(gid, row) for gid, row in legs if row.is_option and row.price is not None]
+    options: list[tuple[str, Transaction]] = []
+    stock: list[tuple[str, Transaction]] = []
+    for group in groups.groups:
+        for key in group.opening_keys:
+            row = rows.get(key)
+            if row is None:
+                continue
+            if row.is_option:
+                if row.price is not None:
+                    options.append((group.id, row))
+            elif row.instrument is not None and row.quantity:
+                stock.append((group.id, row))
     deltas = _option_deltas([row for _, row in options], spot_on, rate)
     per_leg: dict[str, list[tuple[float, float] | None]] = {g.id: [] for g in groups.groups}
     for (gid, row), delta in zip(options, deltas, strict=True):
         size = float(row.quantity)
         per_leg[gid].append(None if delta is None else (size * delta * float(row.multiplier), size))
-    for gid, row in legs:
-        if not row.is_option and row.instrument is not None and row.quantity:
-            per_leg[gid].append((float(row.quantity), float(row.quantity) / 100.0))
+    for gid, row in stock:  # after the options: a group's deltas add up in that order
+        per_leg[gid].append((float(row.quantity), float(row.quantity) / 100.0))
     return {gid: _combine(items) for gid, items in per_leg.items()}
 
 
@@ -59,15 +68,37 @@ def _combine(items: list[tuple[float, float] | None]) -> float | None:
 def _option_deltas(options: list[Transaction], spot_on: SpotOn, rate: float) -> list[float | None]:
     if not options:
         return []
-    spots = np.array([spot_on(row.underlying, row.trade_date) or np.nan for row in options])
+    days = _trade_dates(options)
+    spots = np.array(
+        [spot_on(row.underlying, day) or np.nan for row, day in zip(options, days, strict=True)]
+    )
     strikes = np.array([float(row.strike or 0) for row in options])
     premium = np.array([float(row.price or 0) for row in options])
     calls = np.array([row.right is OptionRight.CALL for row in options])
     years = np.array(
-        [max((row.expiry or row.trade_date) - row.trade_date, ONE_DAY).days for row in options],
+        [
+            max((row.expiry or day) - day, ONE_DAY).days
+            for row, day in zip(options, days, strict=True)
+        ],
         dtype=float,
     )
     years = years / DAYS_PER_YEAR
     sigma = implied_volatility(premium, calls, spots, strikes, years, rate)
     delta = bsm.delta(calls, spots, strikes, years, rate, np.where(np.isfinite(sigma), sigma, 0.2))
     return [float(d) if np.isfinite(s) else None for d, s in zip(delta, sigma, strict=True)]
+
+
+def _trade_dates(rows: list[Transaction]) -> list[date]:
+    """Return each row's New York trade date, converting each distinct instant once.
+
+    The legs of one order share their execution time, and the conversion to
+    New York time is the slow part of reading a date.
+    """
+    dates: dict[datetime, date] = {}
+    out = []
+    for row in rows:
+        day = dates.get(row.executed_at)
+        if day is None:
+            day = dates[row.executed_at] = row.trade_date
+        out.append(day)
+    return out

@@ -32,6 +32,8 @@ _CASH_LINES = (
     ("Dividends", (K.DIVIDEND,)),
     ("Other cash (adjustments, futures marks)", (K.BALANCE_ADJUSTMENT, K.MARK_TO_MARKET)),
 )
+_MOVES = frozenset(kind for kind in K if kind.moves_position)
+_LINE_OF = {kind: line for line, (_, kinds) in enumerate(_CASH_LINES) for kind in kinds}
 
 
 def netliq_bridge(
@@ -50,7 +52,16 @@ def netliq_bridge(
     the period starts before the first transaction); ``end`` those open at
     ``last``. ``broker`` is the broker's net liq at the start and end.
     """
-    trading = [row for row in rows if row.kind.moves_position]
+    trading: list[Transaction] = []
+    cash: list[list[Transaction]] = [[] for _ in _CASH_LINES]
+    for row in rows:  # one pass: each row is trading, one cash line's, or neither
+        if row.kind in _MOVES:
+            trading.append(row)
+        else:
+            line = _LINE_OF.get(row.kind)
+            if line is not None:
+                cash[line].append(row)
+    fees = [row.fees for row in trading]
     start_gross = start.gross if start is not None else ZERO
     components = [
         NetLiqComponent(
@@ -61,12 +72,11 @@ def netliq_bridge(
         NetLiqComponent("Change in unrealized P&L", end.gross - start_gross),
         NetLiqComponent(
             "Trading fees and commissions",
-            -sum((row.fees for row in trading), ZERO),
-            tuple(row.key for row in trading if row.fees),
+            -sum(fees, ZERO),
+            tuple(row.key for row, fee in zip(trading, fees, strict=True) if fee),
         ),
     ]
-    for label, kinds in _CASH_LINES:
-        chosen = [row for row in rows if row.kind in kinds]
+    for (label, _), chosen in zip(_CASH_LINES, cash, strict=True):
         amount = sum((row.net_value for row in chosen), ZERO)
         components.append(NetLiqComponent(label, amount, tuple(row.key for row in chosen)))
     return NetLiqBridge(first, last, tuple(components), broker[0], broker[1], _reason(start, end))

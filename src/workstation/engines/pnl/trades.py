@@ -10,46 +10,75 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from workstation.domain.event_calendar import EASTERN
 from workstation.domain.lots import ClosingMatch, Lot, LotValue, PnlConvention
 from workstation.domain.pnl import LotRow, MatchRow, TradeRow, TradeStatus
-from workstation.domain.trade_groups import Classification, GroupLeg, StrategyGroup
+from workstation.domain.trade_groups import Classification, GroupLeg, RollChain, StrategyGroup
 
 ZERO = Decimal(0)
 
 
-@dataclass(slots=True)
-class GroupBook:
-    """The lots and matches that belong to one group, with their realized sums (dollars)."""
+class SettledMatch(NamedTuple):
+    """A closing match with its New York day and realized amounts worked out once.
 
-    matches: list[ClosingMatch] = field(default_factory=list)
-    lots: list[Lot] = field(default_factory=list)
-    values: list[LotValue] = field(default_factory=list)
-    realized: Decimal = ZERO
-    fees: Decimal = ZERO
+    ``net`` and ``gross`` are :meth:`ClosingMatch.realized` under the view's
+    convention, after and before fees (dollars). A view reads them for every
+    match several times over (totals, periods, groupings, trade rows).
+    """
+
+    match: ClosingMatch
+    day: date
+    net: Decimal
+    gross: Decimal
+
+
+def settle(matches: Sequence[ClosingMatch], convention: PnlConvention) -> list[SettledMatch]:
+    """Return every match with its New York closing day and realized net and gross."""
+    return [
+        SettledMatch(m, ny_day(m), m.realized(convention), m.realized(convention, net=False))
+        for m in matches
+    ]
+
+
+class GroupBook:
+    """The lots and matches that belong to one group, with their realized sums (dollars).
+
+    A plain class rather than a dataclass: a view makes one per group, and the
+    generated ``__init__`` with its default factories costs twice as much.
+    """
+
+    __slots__ = ("fees", "lots", "matches", "realized", "values")
+
+    def __init__(self) -> None:
+        self.matches: list[SettledMatch] = []
+        self.lots: list[Lot] = []
+        self.values: list[LotValue] = []
+        self.realized = ZERO
+        self.fees = ZERO
 
 
 def books_by_group(
     groups: Classification,
-    matches: Sequence[ClosingMatch],
+    settled: Sequence[SettledMatch],
     lots: Sequence[Lot],
     values: Sequence[LotValue],
-    convention: PnlConvention = PnlConvention.OPTION_SEPARATE,
 ) -> dict[str, GroupBook]:
     """Return each group's matches, open lots and valued lots (keyed by group id).
 
-    Realized P&L (net, under ``convention``) and fees are summed on the way.
+    Realized P&L (net, under the convention ``settled`` was worked out in)
+    and fees are summed on the way.
     """
     books: dict[str, GroupBook] = defaultdict(GroupBook)
     owner = groups.group_of
-    for match in matches:
+    for close in settled:
+        match = close.match
         book = books[owner.get(match.open_key, match.open_key)]
-        book.matches.append(match)
-        book.realized += match.realized(convention)
+        book.matches.append(close)
+        book.realized += close.net
         book.fees += match.fees
     for lot in lots:
         book = books[owner.get(lot.open_key, lot.open_key)]
@@ -74,28 +103,32 @@ def leg_text(leg: GroupLeg) -> str:
     """Return a leg as a trader writes it: ``-2 SPY 12/18/26 450 P`` or ``+100 SPY``."""
     qty = _plain(leg.quantity)
     qty = qty if qty.startswith("-") else f"+{qty}"
-    if leg.right is None or leg.expiry is None or leg.strike is None:
+    expiry = leg.expiry
+    if leg.right is None or expiry is None or leg.strike is None:
         return f"{qty} {leg.symbol.strip()}"
     strike = _plain(leg.strike)
     root = leg.symbol[:6].strip() or leg.symbol
-    return f"{qty} {root} {leg.expiry:%m/%d/%y} {strike} {leg.right.value}"
+    # The expiry as %m/%d/%y, spelled out: strftime costs more than the rest of the line.
+    day = f"{expiry.month:02d}/{expiry.day:02d}/{expiry.year % 100:02d}"
+    return f"{qty} {root} {day} {strike} {leg.right}"
 
 
-def match_row(match: ClosingMatch, convention: PnlConvention) -> MatchRow:
-    """Return a display row for ``match`` (net under ``convention``)."""
-    return MatchRow(
-        symbol=match.symbol,
-        opened_at=match.opened_at,
-        closed_at=match.closed_at,
-        quantity=match.quantity,
-        open_price=match.open_price,
-        close_price=match.close_price,
-        gross=match.realized(convention, net=False),
-        fees=match.fees,
-        net=match.realized(convention),
-        reason=match.reason.value,
-        open_key=match.open_key,
-        close_key=match.close_key,
+def match_row(close: SettledMatch) -> MatchRow:
+    """Return a display row for a settled match (gross and net under its convention)."""
+    match = close.match
+    return MatchRow(  # positionally, in MatchRow's field order: one per match of the ledger
+        match.symbol,
+        match.opened_at,
+        match.closed_at,
+        match.quantity,
+        match.open_price,
+        match.close_price,
+        close.gross,
+        match.fees,
+        close.net,
+        str(match.reason),  # the value: a CloseReason is a StrEnum
+        match.open_key,
+        match.close_key,
     )
 
 
@@ -116,14 +149,14 @@ def lot_row(lot: Lot, value: LotValue | None) -> LotRow:
 def trade_rows(
     groups: Classification,
     books: Mapping[str, GroupBook],
-    convention: PnlConvention,
     entry_deltas: Mapping[str, float | None],
 ) -> list[TradeRow]:
     """Return one TradeRow per group, with its roll chain's cumulative figures."""
     realized = {gid: book.realized for gid, book in books.items()}
     chain_of = {gid: chain for chain in groups.chains for gid in chain.group_ids}
+    empty = GroupBook()  # only read: a group with no lots and no matches
     return [
-        _trade(group, books.get(group.id, GroupBook()), convention, realized, chain_of,
+        _trade(group, books.get(group.id, empty), realized, chain_of.get(group.id),
                entry_deltas.get(group.id))
         for group in groups.groups
     ]  # fmt: skip
@@ -132,14 +165,16 @@ def trade_rows(
 def _trade(
     group: StrategyGroup,
     book: GroupBook,
-    convention: PnlConvention,
     realized: Mapping[str, Decimal],
-    chain_of: Mapping[str, object],
+    chain: RollChain | None,
     entry_delta: float | None,
 ) -> TradeRow:
     values = {id(v.lot): v for v in book.values}
-    chain = chain_of.get(group.id)
-    chain_ids: tuple[str, ...] = getattr(chain, "group_ids", (group.id,))
+    chain_ids: tuple[str, ...]
+    if chain is None:
+        rolls, chain_cash_flow, chain_ids = 0, group.cash_flow, (group.id,)
+    else:
+        rolls, chain_cash_flow, chain_ids = chain.rolls, chain.cash_flow, chain.group_ids
     return TradeRow(
         id=group.id,
         account=group.account,
@@ -155,12 +190,12 @@ def _trade(
         cash_flow=group.cash_flow,
         entry_delta=entry_delta,
         roll_chain=group.roll_chain,
-        rolls=int(getattr(chain, "rolls", 0)),
-        chain_cash_flow=getattr(chain, "cash_flow", group.cash_flow),
+        rolls=int(rolls),
+        chain_cash_flow=chain_cash_flow,
         chain_realized=sum((realized.get(gid, ZERO) for gid in chain_ids), ZERO),
         tags=group.tags,
-        legs=tuple(leg_text(leg) for leg in group.legs),
+        legs=tuple(map(leg_text, group.legs)),
         lots=tuple(lot_row(lot, values.get(id(lot))) for lot in book.lots),
-        matches=tuple(match_row(m, convention) for m in book.matches),
+        matches=tuple(map(match_row, book.matches)),
         transaction_keys=group.all_keys,
     )
