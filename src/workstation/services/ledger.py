@@ -193,20 +193,24 @@ class LedgerService:
             cached = self._cache.get(key)
             if cached is not None:
                 return cached
-            with paused_gc():
-                rows = tuple(self._store.all(account))
-                ledger = rebuild(rows)
-            closes: dict[str, list[str]] = {}
-            for match in ledger.matches:
-                closes.setdefault(match.close_key, []).append(match.open_key)
-            groups = classify(rows, closes, self._overrides.load())
-            by_key = {r.key: r for r in rows}
-            symbols = tuple(sorted({r.underlying for r in rows if r.is_option and r.underlying}))
-            bars = self._snapshots.bars_version(symbols)
-            deltas = entry_deltas(groups, by_key, self._spot_lookup(symbols), self._rate)
-            base = _Base(rows, by_key, ledger, groups, deltas, version, bars, symbols)
+            with paused_gc():  # a million acyclic objects: the collector would walk them often
+                base = self._rebuilt(account, version)
             self._cache = {key: base}
             return base
+
+    def _rebuilt(self, account: str | None, version: str) -> _Base:
+        """Read the rows and rebuild lots, matches, groups and entry deltas (blocking)."""
+        rows = tuple(self._store.all(account))
+        ledger = rebuild(rows)
+        closes: dict[str, list[str]] = {}
+        for match in ledger.matches:
+            closes.setdefault(match.close_key, []).append(match.open_key)
+        groups = classify(rows, closes, self._overrides.load())
+        by_key = {r.key: r for r in rows}
+        symbols = tuple(sorted({r.underlying for r in rows if r.is_option and r.underlying}))
+        bars = self._snapshots.bars_version(symbols)
+        deltas = entry_deltas(groups, by_key, self._spot_lookup(symbols), self._rate)
+        return _Base(rows, by_key, ledger, groups, deltas, version, bars, symbols)
 
     # ------------------------------------------------------------ saved views
     def _request(self, account: str | None, edges: tuple[float, ...]) -> str:
