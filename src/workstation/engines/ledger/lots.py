@@ -175,30 +175,10 @@ class LedgerBuilder:
         if price is None or reason is not _TRADE:
             price = self._close_price(row, book.contract, reason, abs(part))
         gross = row.value + cost
-        c = lot.contract
         # Row.fees spelled out: this runs once per close of a 100,000-row rebuild.
         fees += row.commission + row.clearing_fee + row.regulatory_fee + row.index_option_fee
         self.matches.append(
-            _new_match(
-                (
-                    c.account,
-                    c.symbol,
-                    c.underlying,
-                    c.instrument,
-                    lot.open_key,
-                    row.key,
-                    lot.opened_at,
-                    row.executed_at,
-                    part,
-                    lot.price,
-                    price,
-                    gross,
-                    fees,
-                    reason,
-                    gross if fold_option else ZERO,
-                    adjustment + fold,
-                )
-            )
+            _match(lot, row, part, price, gross, fees, reason, fold_option, adjustment + fold)
         )
         return gross if fold_option else ZERO
 
@@ -235,7 +215,7 @@ class LedgerBuilder:
         # new lot), so no cent is created or lost.
         value, paid, whole = row.value, row.fees, size if opens else closing
         value_left, paid_left, fold_left = value, paid, fold
-        row_key, closed_at, record = row.key, row.executed_at, self.matches.append
+        record = self.matches.append
         folded = ZERO
         left = closing if lots[0].quantity > ZERO else -closing
         while left and lots:
@@ -258,29 +238,9 @@ class LedgerBuilder:
             else:
                 value_part, paid_part, fold_part = value_left, paid_left, fold_left
             gross = value_part + cost
-            c = lot.contract
-            record(
-                _new_match(
-                    (
-                        c.account,
-                        c.symbol,
-                        c.underlying,
-                        c.instrument,
-                        lot.open_key,
-                        row_key,
-                        lot.opened_at,
-                        closed_at,
-                        part,
-                        lot.price,
-                        close_price,
-                        gross,
-                        fees + paid_part,
-                        reason,
-                        gross if fold_option else ZERO,
-                        adjustment + fold_part,
-                    )
-                )
-            )
+            fees += paid_part
+            record(_match(lot, row, part, close_price, gross, fees, reason, fold_option,
+                          adjustment + fold_part))  # fmt: skip
             if fold_option:
                 folded += gross
         if opens:
@@ -355,3 +315,28 @@ def _unit_price(value: Decimal, size: Decimal, contract: Contract) -> Decimal:
     if not size:
         return ZERO
     return (abs(value) / (size * contract.multiplier)).quantize(PRICE_STEP)
+
+
+def _match(
+    lot: OpenLot,
+    row: Transaction,
+    part: Decimal,
+    close_price: Decimal,
+    gross: Decimal,
+    fees: Decimal,
+    reason: CloseReason,
+    fold_option: bool,
+    adjustment: Decimal,
+) -> ClosingMatch:
+    """Return the match of ``part`` of ``lot`` closed by ``row`` (fees: the lot's and row's share).
+
+    With ``fold_option`` the whole result is marked as folded into the stock.
+    """
+    c = lot.contract
+    return _new_match(
+        (
+            c.account, c.symbol, c.underlying, c.instrument, lot.open_key, row.key,
+            lot.opened_at, row.executed_at, part, lot.price, close_price, gross, fees, reason,
+            gross if fold_option else ZERO, adjustment,
+        )
+    )  # fmt: skip
