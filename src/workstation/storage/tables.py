@@ -59,6 +59,15 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({listed})"
 
 
+def _any_of(column: str, values: tuple[str, ...]) -> str:
+    """Return ``_one_of`` as ``column = 'a' OR column = 'b' ...`` (same truth, any NULL aside).
+
+    For a table written in bulk: SQLite builds a lookup table for an IN list
+    of more than two constants each time an INSERT runs, i.e. once per row.
+    """
+    return " OR ".join(f"{column} = '{value}'" for value in values)
+
+
 instruments = Table(
     "instruments",
     metadata,
@@ -293,10 +302,17 @@ transactions = Table(
     Column("currency", Text, nullable=False, server_default="USD"),
     Column("source", Text, nullable=False),
     Column("import_run", Integer, comment="sync_log id of the import or sync that wrote it"),
-    UniqueConstraint("broker", "account", "key"),
-    CheckConstraint(_one_of("kind", tuple(k.value for k in TransactionKind)), name="kind"),
+    CheckConstraint(_any_of("kind", tuple(k.value for k in TransactionKind)), name="kind"),
     CheckConstraint(_one_of("source", tuple(s.value for s in TransactionSource)), name="source"),
     CheckConstraint("effect IS NULL OR effect IN ('open', 'close')", name="effect"),
+)
+# A unique index rather than a constraint, so a first import can build it once, sorted.
+Index(
+    "uq_transactions_broker_account_key",
+    transactions.c.broker,
+    transactions.c.account,
+    transactions.c.key,
+    unique=True,
 )
 Index(None, transactions.c.broker, transactions.c.account, transactions.c.content_key)
 Index(None, transactions.c.executed_at)

@@ -389,3 +389,57 @@ def test_migrating_leaves_application_logging_alone(tmp_path: Path) -> None:
     assert not app_logger.disabled
     assert logging.getLogger().handlers == root_handlers
     assert logging.getLogger().level == root_level
+
+
+def _schema_sql(db: Database, table: str) -> str:
+    sql = "SELECT group_concat(sql, ';') FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL"
+    with db.engine.connect() as connection:
+        return str(connection.exec_driver_sql(sql, (table,)).scalar_one())
+
+
+def _edits(db: Database) -> int:
+    sql = "SELECT edits FROM ledger_edits WHERE source = 'transactions'"
+    with db.engine.connect() as connection:
+        return int(connection.exec_driver_sql(sql).scalar_one())
+
+
+def test_0009_rebuilds_transactions_keeping_rows_rules_and_edit_triggers(tmp_path: Path) -> None:
+    with open_database(tmp_path / "w.db", None) as db:
+        migrate.upgrade_to(db, "0008")
+        _insert_samples(db, 0)
+        _insert_samples(db, 1)
+        before = _schema_sql(db, "transactions")
+        assert "kind IN (" in before
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE transactions SET description = 'x' WHERE id = 100")
+        migrate.upgrade_to(db, "0009")
+        assert _counts(db)["transactions"] == 2
+        after = _schema_sql(db, "transactions")
+        assert "kind IN (" not in after
+        assert "CREATE UNIQUE INDEX uq_transactions_broker_account_key" in after
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT id, key, description FROM transactions ORDER BY id"
+            ).all()
+        assert [tuple(row) for row in rows] == [(100, "fp:abc#1", "x"), (101, "fp:abc#2", "")]
+        edits = _edits(db)
+        with db.engine.begin() as connection:  # the 0008 triggers count on the new table
+            connection.exec_driver_sql("UPDATE transactions SET description = 'y' WHERE id = 101")
+            connection.exec_driver_sql("DELETE FROM transactions WHERE id = 100")
+        assert _edits(db) == edits + 2
+        stored = SAMPLE_ROWS["transactions"](1)  # key fp:abc#2 is still stored
+        _refused(db, {**stored, "id": 7}, "UNIQUE")
+        _refused(db, {**stored, "id": 8, "key": "k8", "kind": "gift"}, "CHECK")
+        migrate.downgrade_to(db, "0008")
+        back = _schema_sql(db, "transactions")
+        assert "kind IN (" in back
+        assert 'UNIQUE (broker, account, "key")' in back
+        assert back.count("CREATE TRIGGER") == 2
+        assert _counts(db)["transactions"] == 1
+
+
+def _refused(db: Database, row: dict[str, Any], problem: str) -> None:
+    names, marks = ", ".join(row), ", ".join(f":{name}" for name in row)
+    insert = sa.text(f"INSERT INTO transactions ({names}) VALUES ({marks})")
+    with pytest.raises(sa.exc.IntegrityError, match=problem), db.engine.begin() as connection:
+        connection.execute(insert, row)

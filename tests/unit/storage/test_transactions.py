@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -122,26 +123,36 @@ def _indexes(db: Database) -> dict[str, str]:
         return dict(connection.execute(sql).fetchall())
 
 
+def _recorded_rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    rebuilt: list[tuple[str, ...]] = []
+    original = store_module._indexes_rebuilt
+
+    def recorded(cursor: object, names: tuple[str, ...]) -> object:
+        rebuilt.append(tuple(names))
+        return original(cursor, names)
+
+    monkeypatch.setattr(store_module, "_indexes_rebuilt", recorded)
+    return rebuilt
+
+
 def test_a_batch_as_big_as_the_table_rebuilds_the_content_index_as_it_was(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = TransactionStore(db)
     indexes = _indexes(db)
-    assert store_module.CONTENT_INDEX in indexes
+    assert {store_module.CONTENT_INDEX, store_module.KEY_INDEX} <= set(indexes)
     monkeypatch.setattr(store_module, "CHUNK_ROWS", 10)
-    rebuilt: list[str] = []
-    original = store_module._index_rebuilt
-
-    def recorded(cursor: object, name: str) -> object:
-        rebuilt.append(name)
-        return original(cursor, name)
-
-    monkeypatch.setattr(store_module, "_index_rebuilt", recorded)
+    rebuilt = _recorded_rebuilds(monkeypatch)
+    both = (store_module.CONTENT_INDEX, store_module.KEY_INDEX)
     assert store.add(_keyed([_option_fill(n) for n in range(50)])) == 50
-    assert rebuilt == [store_module.CONTENT_INDEX]
+    assert rebuilt == [both]  # into an empty table: the key index too
     assert _indexes(db) == indexes
     assert store.add(_keyed([_option_fill(n) for n in range(50, 70)])) == 20  # smaller
-    assert rebuilt == [store_module.CONTENT_INDEX]
+    assert rebuilt == [both, ()]
+    again = [dataclasses.replace(row, key=f"x{n}") for n, row in enumerate(store.all())]
+    assert store.add(again + _keyed([_option_fill(n) for n in range(70, 100)])) == 100
+    assert rebuilt[-1] == (store_module.CONTENT_INDEX,)  # rows stored: keys could conflict
+    assert _indexes(db) == indexes
     query = "SELECT key FROM transactions WHERE broker = ? AND account = ? AND content_key = ?"
     with db.driver_connection() as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -149,6 +160,21 @@ def test_a_batch_as_big_as_the_table_rebuilds_the_content_index_as_it_was(
         assert store_module.CONTENT_INDEX in str(plan.fetchall())
     synced = dataclasses.replace(_option_fill(3), key="987", source=TransactionSource.API)
     assert store.plan([synced]).present == (synced,)  # found by its content, not its key
+
+
+def test_a_first_batch_repeating_a_key_keeps_the_key_index_and_stores_it_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = TransactionStore(db)
+    monkeypatch.setattr(store_module, "CHUNK_ROWS", 10)
+    rebuilt = _recorded_rebuilds(monkeypatch)
+    rows = _keyed([_option_fill(n) for n in range(30)])
+    assert store.add([*rows, rows[7]]) == 30
+    assert rebuilt == [(store_module.CONTENT_INDEX,)]
+    assert _indexes(db)[store_module.KEY_INDEX]  # still there, still unique:
+    unique = pytest.raises(sqlite3.IntegrityError, match="UNIQUE")
+    with db.driver_connection() as connection, unique:
+        connection.execute(store_module._INSERT_NEW, store_module._to_row(rows[3], None))
 
 
 def test_plan_of_a_first_import_is_every_row_in_order(db: Database) -> None:
