@@ -19,12 +19,18 @@ The result is the export a real account would produce (current generation,
 newest first; see ``account_book``) and, for measuring the strategy
 classifier, the structure each opening order opened. Everything is a pure
 function of (seed, now) and the demo market's own seed.
+
+This module holds the simulation itself: the session loop, money and
+buying power, openings and order fills. What to open and when is in
+``account_plan``, the structures and exit rules in ``account_strategies``,
+how positions end (closes, rolls, expirations, assignments, settlement)
+in ``account_exits``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
@@ -32,6 +38,7 @@ from types import MappingProxyType
 import numpy as np
 
 from workstation.adapters.marketdata.demo.account_book import CASH_FLOOR, ZERO, Book, export_csv
+from workstation.adapters.marketdata.demo.account_exits import Exits
 from workstation.adapters.marketdata.demo.account_market import (
     Contract,
     Inputs,
@@ -41,13 +48,10 @@ from workstation.adapters.marketdata.demo.account_market import (
 from workstation.adapters.marketdata.demo.account_plan import (
     DIVIDEND_PAYERS,
     FIRST_ORDER,
-    HELD_SYMBOLS,
-    INDEX_SYMBOLS,
     OPEN_AT_NOW_TARGET,
     SPLIT_RATIO,
     SPLIT_SYMBOL,
     SYMBOLS,
-    WHEEL_SYMBOL,
     Dividend,
     Opening,
     Wheel,
@@ -59,18 +63,15 @@ from workstation.adapters.marketdata.demo.account_plan import (
 )
 from workstation.adapters.marketdata.demo.account_strategies import (
     BUILDERS,
-    Exit,
     Leg,
     Picker,
     Trade,
-    decide,
     risk_of,
 )
 from workstation.adapters.marketdata.demo.market import DemoMarket
 from workstation.adapters.marketdata.demo.seeds import FloatArray, rng_for
 from workstation.config.defaults import DEFAULT_DEMO_SEED
 from workstation.domain.strategies import StrategyKind
-from workstation.engines.pricing.expiry import is_am_settled
 from workstation.engines.sessions import EXCHANGE_TZ
 
 DEFAULT_ACCOUNT = "5WT00001"
@@ -78,11 +79,8 @@ MULTIPLIER = 100
 BUYING_POWER_SHARE = 0.7  # of net liquidation value that positions may hold
 TRADE_RISK_SHARE = 0.1  # of net liquidation value one new position may hold
 STOCK_MARGIN = 0.5  # of the shares' value held as buying power (Reg T)
-SHORT_STOCK_SHARE = 0.3  # of net liquidation value: most short stock an assignment may leave
 POSTED_AFTER_CLOSE = timedelta(minutes=60)  # expirations and assignments post then
 NEAR_NOW_DAYS = 3  # positions left open expire at least this many days after now
-MOST_OPEN_AT_NOW = 15  # positions the history may leave open at now
-MIN_ROLL_CREDIT = 0.10  # dollars per share per contract a roll must take in
 MAX_SLIP = 0.55  # most of the quoted half-spread a fill gives up
 Agenda = list[tuple[float, Callable[[float], None]]]
 
@@ -137,7 +135,6 @@ class _State:
     """What the simulation carries from one session to the next."""
 
     trades: list[Trade] = field(default_factory=list)
-    residue: dict[str, Decimal] = field(default_factory=dict)  # shares delivered, undone next day
     dividends: list[Dividend] = field(default_factory=list)  # declared, not yet paid
     cash_closes: list[tuple[date, Decimal]] = field(default_factory=list)
     pending: list[tuple[int, int, Opening]] = field(default_factory=list)  # first, last day
@@ -158,10 +155,9 @@ class Simulation:
         self.state = _State()
         self.wheel = Wheel(start=self.share_of(0.04))
         self.split_day = self.share_of(0.38)
-        self._exiting: set[int] = set()  # ids of trades closing in the current session
+        self.exits = Exits(self)
         self._fills: list[_Fill] = []
         self._fulfilled: set[str] = set()  # groups of alternative ideas one of which opened
-        self._delivering = 0.0  # dollars of shares bought by today's exercises and assignments
         self.ex_days = {s: ex_dividend_days(self.market, s) for s in DIVIDEND_PAYERS}
 
     def share_of(self, share: float) -> int:
@@ -180,11 +176,11 @@ class Simulation:
     def _session(self, day: int) -> None:
         self.state.trades = self.open_trades()  # finished positions need no more attention
         # Exits are decided before openings: the last session's openings count what stays.
-        agenda = self._morning(day) + self._undo_deliveries(day)
-        agenda += self._exits(day) + self._openings(day)
+        agenda = self._morning(day) + self.exits.undo_deliveries(day)
+        agenda += self.exits.agenda(day) + self._openings(day)
         for fraction, act in sorted(agenda, key=lambda item: item[0]):
             act(fraction)
-        self._after_close(day)
+        self.exits.post_after_close(day)
         self.state.cash_closes.append((self.days[day], self.book.cash))
 
     # ------------------------------------------------------------ clock
@@ -195,6 +191,10 @@ class Simulation:
     def after_close(self, day: int) -> datetime:
         """Return when end-of-day rows of session ``day`` post (an hour after its close)."""
         return self.at(day, 1.0) + POSTED_AFTER_CLOSE
+
+    def earliest_expiry_at_now(self) -> date:
+        """Return the earliest expiry a position left open at now may have (days after now)."""
+        return self.now.astimezone(EXCHANGE_TZ).date() + timedelta(days=NEAR_NOW_DAYS)
 
     # ------------------------------------------------------------ money and accounts
     def net_liquidation(self, day: int) -> float:
@@ -264,7 +264,7 @@ class Simulation:
 
     def valid_at_now(self, legs: list[Leg]) -> bool:
         """Tell whether legs expiring after the history are listed in the demo chain at now."""
-        cutoff = self.now.astimezone(EXCHANGE_TZ).date() + timedelta(days=NEAR_NOW_DAYS)
+        cutoff = self.earliest_expiry_at_now()
         for leg in legs:
             expiry = leg.contract.expiry
             if expiry <= self.days[-1]:
@@ -302,6 +302,20 @@ class Simulation:
             cash -= Decimal(change) * price * MULTIPLIER
         return order, cash
 
+    def worst_credit(self, snap: Snapshot, changes: list[tuple[Contract, int]]) -> float:
+        """Return what an order of ``changes`` takes in if every leg fills at its worst.
+
+        Each leg gives up the most of its quoted half-spread a fill may
+        (``MAX_SLIP``); dollars per share summed over contracts, credit positive.
+        """
+        quotes = self.market.quotes(snap, [c for c, _ in changes])
+        return sum(
+            -change * float(theo) - abs(change) * MAX_SLIP * float(half)
+            for (_, change), theo, half in zip(
+                changes, quotes.theo, quotes.half_spread, strict=True
+            )
+        )
+
     def _fill_price(self, symbol: str, theo: float, half: float, slip: float, buy: bool) -> Decimal:
         """Return the fill ``slip`` half-spreads worse than theo (better if negative), on tick."""
         price = theo + slip * half if buy else theo - slip * half
@@ -330,17 +344,6 @@ class Simulation:
     # ------------------------------------------------------------ morning
     def _morning(self, day: int) -> Agenda:
         return scripted_events(self, day) + money_events(self, day)
-
-    def _undo_deliveries(self, day: int) -> Agenda:
-        """Close yesterday's shares from exercise or assignment shortly after the open."""
-
-        def undo(fraction: float) -> None:
-            for symbol, change in sorted(self.state.residue.items()):
-                if change != 0:
-                    self.stock_order(day, fraction, symbol, -change, label=False)
-            self.state.residue.clear()
-
-        return [(float(self.rng.uniform(0.005, 0.03)), undo)] if self.state.residue else []
 
     # ------------------------------------------------------------ openings
     def _openings(self, day: int) -> Agenda:
@@ -420,220 +423,15 @@ class Simulation:
         Positions closing today, expiring today or expiring too close to now
         to be left open do not count.
         """
-        cutoff = self.now.astimezone(EXCHANGE_TZ).date() + timedelta(days=NEAR_NOW_DAYS)
-        staying = (t for t in self.open_trades() if id(t) not in self._exiting)
+        cutoff = self.earliest_expiry_at_now()
+        staying = (t for t in self.open_trades() if not self.exits.closing_today(t))
         return sum(1 for t in staying if t.front >= cutoff)
-
-    # ------------------------------------------------------------ management
-    def _exits(self, day: int) -> Agenda:
-        self._mark(day)
-        self._delivering = 0.0
-        exits: list[tuple[Trade, Exit]] = []
-        for trade in self.open_trades():
-            if trade.opened == day or not trade.managed:
-                continue
-            if self.days[day] > self._last_trading_day(trade):
-                continue
-            decision = self._decision(trade, day)
-            if decision is not Exit.HOLD:
-                exits.append((trade, decision))
-        if day == self.last:
-            exits += self._too_many(exits)
-        self._exiting = {id(trade) for trade, _ in exits}
-        return [(float(self.rng.uniform(0.88, 0.985)), self._exiter(day, t, e)) for t, e in exits]
-
-    def _mark(self, day: int) -> None:
-        """Value every open position at the close of ``day`` (dollars, short negative)."""
-        trades = self.open_trades()
-        legs = [leg for trade in trades for leg in trade.legs]
-        values = iter(self.market.marks(day, [leg.contract for leg in legs]).tolist())
-        for trade in trades:
-            trade.mark = sum(leg.quantity * MULTIPLIER * next(values) for leg in trade.legs)
-
-    def _too_many(self, exits: list[tuple[Trade, Exit]]) -> list[tuple[Trade, Exit]]:
-        """On the last session, take profit on the best positions beyond the most left open."""
-        leaving = {id(trade) for trade, _ in exits}
-        cutoff = self.now.astimezone(EXCHANGE_TZ).date() + timedelta(days=NEAR_NOW_DAYS)
-        staying = [t for t in self.open_trades() if id(t) not in leaving and t.front >= cutoff]
-        extra = len(staying) - MOST_OPEN_AT_NOW
-        closable = [t for t in staying if t.managed and not {"wheel", "covered"} & t.tags]
-        best = sorted(closable, key=lambda t: float(t.entry) + t.mark, reverse=True)
-        return [(trade, Exit.PROFIT) for trade in best[: max(extra, 0)]]
-
-    def _exiter(self, day: int, trade: Trade, decision: Exit) -> Callable[[float], None]:
-        def act(fraction: float) -> None:
-            if decision is Exit.ROLL and self._roll(trade, day, fraction):
-                return
-            self.close(trade, day, fraction)
-
-        return act
-
-    def _last_trading_day(self, trade: Trade) -> date:
-        """Return the last session the front legs trade: the session before an AM settlement."""
-        front = min(trade.legs, key=lambda leg: leg.contract.expiry).contract
-        if is_am_settled(front.root, front.expiry, self.market.calendar):
-            return self.market.calendar.previous_session(front.expiry)
-        return front.expiry
-
-    def _decision(self, trade: Trade, day: int) -> Exit:
-        spot, value = self.market.close(trade.underlying, day), trade.mark
-        final = self.days[day] == self._last_trading_day(trade)
-        if (trade.exit_day is not None and day >= trade.exit_day) or self._ends_near_now(
-            trade, day
-        ):
-            return Exit.TIME
-        if {"wheel", "expiry"} & trade.tags:
-            return Exit.HOLD
-        dte = (trade.front - self.days[day]).days
-        tested = any(leg.quantity < 0 and leg.contract.intrinsic(spot) > 0 for leg in trade.legs)
-        decision = decide(trade, float(trade.entry) + value, dte, day - trade.opened, tested)
-        if decision is Exit.ROLL and final:
-            decision = Exit.TIME
-        if decision is Exit.HOLD and final:
-            return self._at_expiry(trade, day)
-        return decision
-
-    def _ends_near_now(self, trade: Trade, day: int) -> bool:
-        """True on the last session for a position that would expire between the history and now."""
-        if day != self.last:
-            return False
-        cutoff = self.now.astimezone(EXCHANGE_TZ).date() + timedelta(days=NEAR_NOW_DAYS)
-        return any(self.days[-1] < leg.contract.expiry < cutoff for leg in trade.legs)
-
-    def _at_expiry(self, trade: Trade, day: int) -> Exit:
-        """On the last trading day: let it expire, settle or deliver, or close it (EXPIRY)."""
-        if trade.underlying in INDEX_SYMBOLS:
-            return Exit.HOLD
-        settle = self.market.close(trade.underlying, day)
-        shares = sum(_delivery(leg, settle) for leg in trade.legs)
-        if shares == 0 or trade.deliver:
-            return Exit.HOLD
-        if day == self.last or trade.underlying in HELD_SYMBOLS:
-            return Exit.EXPIRY
-        cost = shares * settle
-        if shares > 0 and float(self.spare_cash() - CASH_FLOOR) - self._delivering < cost:
-            return Exit.EXPIRY
-        if shares < 0 and -cost > SHORT_STOCK_SHARE * self.net_liquidation(day):
-            return Exit.EXPIRY
-        self._delivering += max(cost, 0.0)  # other deliveries today share the same cash
-        return Exit.HOLD
-
-    def close(self, trade: Trade, day: int, fraction: float) -> None:
-        """Close every leg of ``trade`` in one order (a lone worthless long is left to expire)."""
-        snap = self.market.snapshot(trade.underlying, day, fraction)
-        if len(trade.legs) == 1 and trade.legs[0].quantity > 0:
-            quotes = self.market.quotes(snap, [trade.legs[0].contract])
-            if quotes.theo[0] < 0.5 * self.market.listing(trade.underlying).ticks.small:
-                trade.managed = False
-                return
-        self.send(day, fraction, [(leg.contract, -leg.quantity) for leg in trade.legs])
-        trade.legs = []
-
-    def _roll(self, trade: Trade, day: int, fraction: float) -> bool:
-        """Roll every leg to the expiry about a month later, same strikes, for a credit."""
-        snap = self.market.snapshot(trade.underlying, day, fraction)
-        new = self._rolled(trade, Picker(self.market, snap))
-        if new is None:
-            return False
-        changes = [(leg.contract, -leg.quantity) for leg in trade.legs]
-        changes += [(leg.contract, leg.quantity) for leg in new]
-        quotes = self.market.quotes(snap, [c for c, _ in changes])
-        # A roll goes in as a net-credit order: it must be a credit even if every leg
-        # fills at the far end of its slippage.
-        worst = sum(
-            -change * float(theo) - abs(change) * MAX_SLIP * float(half)
-            for (_, change), theo, half in zip(
-                changes, quotes.theo, quotes.half_spread, strict=True
-            )
-        )
-        if worst < MIN_ROLL_CREDIT * max(abs(leg.quantity) for leg in new):
-            return False
-        order, cash = self.send(day, fraction, changes)
-        self.book.labels[order] = trade.kind
-        trade.legs, trade.rolls = new, trade.rolls + 1
-        trade.entry += cash
-        trade.risk = risk_of(trade.kind, new, trade.entry, snap.spot)
-        return True
-
-    def _rolled(self, trade: Trade, picker: Picker) -> list[Leg] | None:
-        """Return ``trade``'s legs moved to the expiry about a month out, None if not listed."""
-        later = picker.after(trade.front, 30)
-        if later is None:
-            return None
-        listed = set(picker.slice(later).strikes.round(3).tolist())
-        if any(round(float(leg.contract.strike), 3) not in listed for leg in trade.legs):
-            return None
-        new = [
-            Leg(replace(leg.contract, expiry=later, root=self.market.root(trade.underlying, later)),
-                leg.quantity)
-            for leg in trade.legs
-        ]  # fmt: skip
-        return new if self.tradable(new) else None
-
-    # ------------------------------------------------------------ after the close
-    def _after_close(self, day: int) -> None:
-        at = self.after_close(day)
-        for trade in self.open_trades():
-            self._early_assignment(trade, day, at)
-        for trade in self.open_trades():
-            expiring = [leg for leg in trade.legs if leg.contract.expiry == self.days[day]]
-            if expiring:
-                self._settle(trade, expiring, at)
-                trade.legs = [leg for leg in trade.legs if leg not in expiring]
-                if not trade.legs and "wheel" in trade.tags:
-                    self.wheel.finished(trade, day, self.book.held(WHEEL_SYMBOL))
-
-    def _early_assignment(self, trade: Trade, day: int, at: datetime) -> None:
-        """Assign a wheel put the evening before expiry, a covered call before an ex-dividend."""
-        if day >= self.last or not ({"early", "exdiv"} & trade.tags):
-            return
-        (leg,) = trade.legs
-        contract, spot = leg.contract, self.market.close(trade.underlying, day)
-        next_day = self.days[day + 1]
-        on_eve = ("early" in trade.tags and next_day == contract.expiry) or (
-            "exdiv" in trade.tags and any(ex == day + 1 for ex, _, _ in self.ex_days[WHEEL_SYMBOL])
-        )
-        if on_eve and contract.intrinsic(spot) > 0:
-            self.book.deliver(at, contract)
-            trade.legs = []
-            self.wheel.finished(trade, day, self.book.held(WHEEL_SYMBOL))
-
-    def _settle(self, trade: Trade, legs: list[Leg], at: datetime) -> None:
-        """Expire, exercise, assign or cash-settle the legs expiring today."""
-        contract = legs[0].contract
-        settle = self.market.settlement(contract)
-        if trade.underlying in INDEX_SYMBOLS:
-            for leg in legs:
-                if leg.contract.intrinsic(settle) > 0:
-                    self.book.cash_settle(at, leg.contract, Decimal(repr(round(settle, 2))))
-                else:
-                    self.book.expire(at, leg.contract)
-            return
-        settle = round(settle, 2)
-        shares = Decimal(0)
-        # Deliveries that buy shares go first, so a spread never passes through short stock.
-        for leg in sorted(legs, key=lambda leg: -_delivery(leg, settle)):
-            if leg.contract.intrinsic(settle) >= 0.01:
-                self.book.deliver(at, leg.contract)
-                shares += _delivery(leg, settle)
-            else:
-                self.book.expire(at, leg.contract)
-        if shares and not ({"wheel", "covered"} & trade.tags):
-            symbol = trade.underlying
-            self.state.residue[symbol] = self.state.residue.get(symbol, ZERO) + shares
 
 
 def _cash_of(legs: list[Leg], theo: FloatArray) -> Decimal:
     """Return the cash opening ``legs`` at ``theo`` takes in (credit positive), dollars."""
     paid = sum(leg.quantity * MULTIPLIER * float(v) for leg, v in zip(legs, theo, strict=True))
     return Decimal(repr(round(-paid, 2)))
-
-
-def _delivery(leg: Leg, settle: float) -> int:
-    """Return the shares a leg delivers into the account at ``settle`` (+ received, - delivered)."""
-    if leg.contract.intrinsic(settle) < 0.01:
-        return 0
-    return leg.quantity * MULTIPLIER * (1 if leg.contract.is_call else -1)
 
 
 def _lizard_without_upside_risk(legs: list[Leg], entry: Decimal) -> bool:
