@@ -10,7 +10,7 @@ signed like ``Value``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -107,7 +107,6 @@ COLUMNS = WebCells(
     "Currency",
 )
 _OPTION_TYPES = frozenset({"Equity Option", "Index Option"})
-_CellParser = Callable[[str, str], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +149,7 @@ class TastytradeWebParser:
         self._commissions = ParsedColumn(_paid, "Commissions")
         self._fees = ParsedColumn(_paid, "Fees")
         self._totals = ParsedColumn(optional_number, "Total")
+        self._terms = _TermColumns()
 
     def __call__(self, cells: list[str]) -> Transaction:
         """Parse one record; RowError names the column when a cell is wrong."""
@@ -207,7 +207,7 @@ class TastytradeWebParser:
         key = row[4:6] + row[12:18]
         contract = self._contracts.get(key)
         if contract is None:
-            contract = self._contracts[key] = _resolve(row)
+            contract = self._contracts[key] = _resolve(row, self._terms)
         return contract
 
     def _quantity(self, text: str, sign: int) -> Decimal:
@@ -241,14 +241,23 @@ def _effect(direction: Direction | None, sub_type: str) -> PositionEffect | None
     return effect_of_label(sub_type)
 
 
-def _resolve(row: WebCells) -> Contract:
+class _TermColumns:
+    """An option's term columns of one file, each distinct text parsed once."""
+
+    def __init__(self) -> None:
+        self.expiries = ParsedColumn(month_day_year, "Expiration Date")
+        self.strikes = ParsedColumn(_strike, "Strike Price")
+        self.rights = ParsedColumn(right_of, "Call or Put")
+
+
+def _resolve(row: WebCells, terms: _TermColumns) -> Contract:
     kind = row.instrument_type.strip()
     symbol = row.symbol.strip()
     multiplier = optional_number(row.multiplier, "Multiplier")
     if kind == "Equity":
         return equity(symbol)
     if kind in _OPTION_TYPES:
-        return _listed_option(row, symbol, multiplier, index=kind == "Index Option")
+        return _listed_option(row, symbol, multiplier, terms, index=kind == "Index Option")
     if kind == "Future":
         return future(symbol, row.underlying.strip() or row.root.strip(), multiplier)
     if kind == "Future Option":
@@ -266,7 +275,7 @@ def _resolve(row: WebCells) -> Contract:
 
 
 def _listed_option(
-    row: WebCells, symbol: str, multiplier: Decimal | None, *, index: bool
+    row: WebCells, symbol: str, multiplier: Decimal | None, terms: _TermColumns, *, index: bool
 ) -> Contract:
     """Return the option, checked against its term columns; the file's underlying wins."""
     # Tastytrade reports most index options as "Equity Option"; the root decides
@@ -274,17 +283,17 @@ def _listed_option(
     contract = listed_option(
         symbol, "Symbol", multiplier, underlying=row.underlying.strip(), index=index
     )
-    _agree(row.expiration, "Expiration Date", contract.expiry, month_day_year)
-    _agree(row.strike, "Strike Price", contract.strike, _strike)
-    _agree(row.call_put, "Call or Put", contract.right, right_of)
+    _agree(row.expiration, "Expiration Date", contract.expiry, terms.expiries)
+    _agree(row.strike, "Strike Price", contract.strike, terms.strikes)
+    _agree(row.call_put, "Call or Put", contract.right, terms.rights)
     return contract
 
 
-def _agree(text: str, column: str, expected: object, parse: _CellParser) -> None:
-    """Refuse an option whose term columns contradict its OCC symbol."""
+def _agree(text: str, column: str, expected: object, parsed: Mapping[str, object]) -> None:
+    """Refuse an option whose term columns (``parsed[text]``) contradict its OCC symbol."""
     if not text.strip():
         return
-    found = parse(text, column)
+    found = parsed[text]
     if found != expected:
         raise RowError(column, f"{text!r} contradicts the Symbol (which says {expected})")
 
