@@ -60,7 +60,7 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 
 
 def _any_of(column: str, values: tuple[str, ...]) -> str:
-    """Return ``_one_of`` as ``column = 'a' OR column = 'b' ...`` (same truth, any NULL aside).
+    """Return ``_one_of`` written as ``column = 'a' OR column = 'b' ...`` (same truth, NULL too).
 
     For a table written in bulk: SQLite builds a lookup table for an IN list
     of more than two constants each time an INSERT runs, i.e. once per row.
