@@ -32,6 +32,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from workstation.domain.event_calendar import EASTERN
+from workstation.domain.frozen import quick_constructor
 from workstation.domain.instruments import InstrumentKind
 from workstation.domain.occ import OccSymbol, OptionRight
 
@@ -191,6 +192,12 @@ class Transaction:
     def trade_date(self) -> date:
         """Return the New York calendar date of execution."""
         return self.executed_at.astimezone(EASTERN).date()
+
+
+# Builds the same frozen, validated Transaction as ``Transaction(...)`` with the
+# same arguments in about a third of the time (see domain.frozen), for code
+# that builds rows by the hundred thousand: CSV parsers, reading the store.
+build_transaction = quick_constructor(Transaction)
 
 
 def content_key_of(row: Transaction) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from workstation.domain.instruments import InstrumentKind
@@ -31,6 +32,7 @@ from workstation.domain.transactions import (
     Transaction,
     TransactionKind,
     TransactionSource,
+    build_transaction,
 )
 from workstation.storage.database import Database, driver_of
 
@@ -51,6 +53,7 @@ _INSERT_NEW = (
     f"INSERT INTO transactions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
 )
 _INSERT = f"{_INSERT_NEW} ON CONFLICT (broker, account, key) DO NOTHING"
+_KEY_OF = attrgetter("key")
 _SELECT = f"SELECT {', '.join(_COLUMNS[:-1])} FROM transactions"
 
 
@@ -226,9 +229,17 @@ def _deferred_indexes(rows: Sequence[Transaction], stored: int) -> tuple[str, ..
     """
     if len(rows) <= CHUNK_ROWS or len(rows) < stored:
         return ()
-    if stored == 0 and len({(row.broker, row.account, row.key) for row in rows}) == len(rows):
+    if stored == 0 and _distinct_keys(rows):
         return (CONTENT_INDEX, KEY_INDEX)
     return (CONTENT_INDEX,)
+
+
+def _distinct_keys(rows: Sequence[Transaction]) -> bool:
+    """True when no two rows share (broker, account, key)."""
+    # Keys distinct on their own settle it without building a tuple per row.
+    if len(set(map(_KEY_OF, rows))) == len(rows):
+        return True
+    return len({(row.broker, row.account, row.key) for row in rows}) == len(rows)
 
 
 @contextlib.contextmanager
@@ -285,7 +296,7 @@ def _from_rows(rows: Iterable[tuple[Any, ...]]) -> list[Transaction]:
     effects, sources, instant = _EFFECTS, _SOURCES, datetime.fromtimestamp
     # NOT NULL amounts read NULL or any zero as the plain default, as they always have.
     return [
-        Transaction(
+        build_transaction(
             broker=r[0], account=r[1], key=r[2], content_key=r[3], kind=kinds[r[4]],
             sub_type=r[5], executed_at=instant(r[6], UTC), sequence=r[7],
             instrument=instruments[r[8]], symbol=r[9], underlying=r[10], expiry=day[r[11]],

@@ -34,6 +34,7 @@ from workstation.domain.transactions import (
     Transaction,
     TransactionKind,
     TransactionSource,
+    build_transaction,
 )
 
 NO_ACCOUNT = "this export has no account column: pass --account (the Schwab account number)"
@@ -165,7 +166,7 @@ class SchwabParser:
         quantity = _quantity(row.quantity, action.quantity)
         kind = action.kind or _transfer_kind(value)
         check_trade_cash(kind, contract.instrument, quantity, value, "Amount")
-        return Transaction(
+        return build_transaction(
             broker=SCHWAB,
             account=self._account,
             key=PENDING_KEY,

@@ -49,6 +49,7 @@ from workstation.domain.transactions import (
     Transaction,
     TransactionKind,
     TransactionSource,
+    build_transaction,
 )
 
 _ACCOUNT = "Account Reference"
@@ -117,7 +118,7 @@ class TastytradeLegacyParser:
         signed = -quantity if direction is not None and direction.sign < 0 else quantity
         check_trade_cash(kind, contract.instrument, signed, value, "Amount")
         price = optional_number(row.price, "Price")
-        return Transaction(
+        return build_transaction(
             broker=TASTYTRADE,
             account=self._account_of(row),
             key=PENDING_KEY,
