@@ -11,6 +11,7 @@ import string
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from workstation.adapters.csv.cells import RowError
 from workstation.domain.instruments import Instrument, InstrumentKind
@@ -118,18 +119,35 @@ def _standard_terms(text: str) -> tuple[str, date, OptionRight, Decimal] | None:
     A fast path for the form brokers export: slicing instead of a regex.
     Anything unusual falls back to the domain's parser and its messages.
     """
-    if len(text) != _STANDARD_LENGTH or not text[6:12].isdigit() or not text[13:].isdigit():
+    if len(text) != _STANDARD_LENGTH or not text.isascii():
+        return None
+    if not text[6:12].isdigit() or not text[13:].isdigit():
         return None
     root = text[:6].rstrip()
     right = _RIGHTS.get(text[12])
     if right is None or not root or root[0] == "." or not _ROOT_CHARS.issuperset(root):
         return None
+    expiry, strike = _expiry_of(text[6:12]), _strike_of(text[13:])
+    if expiry is None or strike is None:
+        return None
+    return root, expiry, right, strike
+
+
+# A file's options share a few dozen expiries and strikes: each is parsed once.
+@lru_cache(maxsize=4096)
+def _expiry_of(yymmdd: str) -> date | None:
+    """Return the date of six OCC digits (YYMMDD), None when it is not a calendar date."""
     try:
-        expiry = date(2000 + int(text[6:8]), int(text[8:10]), int(text[10:12]))
+        return date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:]))
     except ValueError:
         return None
-    millis = int(text[13:])
-    return (root, expiry, right, Decimal(millis) / 1000) if millis else None
+
+
+@lru_cache(maxsize=4096)
+def _strike_of(digits: str) -> Decimal | None:
+    """Return the strike of eight OCC digits (thousandths of a dollar), None for zero."""
+    millis = int(digits)
+    return Decimal(millis) / 1000 if millis else None
 
 
 def _parsed_terms(occ_text: str, column: str) -> tuple[tuple[str, date, OptionRight, Decimal], str]:

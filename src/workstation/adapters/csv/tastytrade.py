@@ -52,6 +52,7 @@ from workstation.domain.transactions import (
     Transaction,
     TransactionKind,
     TransactionSource,
+    build_transaction,
 )
 
 NO_ACCOUNT = "this export has no account column: pass --account (the tastytrade account number)"
@@ -149,7 +150,7 @@ class TastytradeWebParser:
         self._commissions = ParsedColumn(_paid, "Commissions")
         self._fees = ParsedColumn(_paid, "Fees")
         self._totals = ParsedColumn(optional_number, "Total")
-        self._terms = _TermColumns()
+        self._columns = _ContractColumns()
 
     def __call__(self, cells: list[str]) -> Transaction:
         """Parse one record; RowError names the column when a cell is wrong."""
@@ -164,7 +165,7 @@ class TastytradeWebParser:
         clearing_fee = self._fees[row.fees]
         _check_total(self._totals[row.total], row.total, value - commission - clearing_fee)
         check_trade_cash(meaning.kind, contract.instrument, quantity, value, "Value")
-        return Transaction(
+        return build_transaction(
             broker=TASTYTRADE,
             account=self._account,
             key=PENDING_KEY,
@@ -207,7 +208,7 @@ class TastytradeWebParser:
         key = row[4:6] + row[12:18]
         contract = self._contracts.get(key)
         if contract is None:
-            contract = self._contracts[key] = _resolve(row, self._terms)
+            contract = self._contracts[key] = _resolve(row, self._columns)
         return contract
 
     def _quantity(self, text: str, sign: int) -> Decimal:
@@ -241,23 +242,24 @@ def _effect(direction: Direction | None, sub_type: str) -> PositionEffect | None
     return effect_of_label(sub_type)
 
 
-class _TermColumns:
-    """An option's term columns of one file, each distinct text parsed once."""
+class _ContractColumns:
+    """The columns of one file a contract is read from, each distinct text parsed once."""
 
     def __init__(self) -> None:
+        self.multipliers = ParsedColumn(optional_number, "Multiplier")
         self.expiries = ParsedColumn(month_day_year, "Expiration Date")
         self.strikes = ParsedColumn(_strike, "Strike Price")
         self.rights = ParsedColumn(right_of, "Call or Put")
 
 
-def _resolve(row: WebCells, terms: _TermColumns) -> Contract:
+def _resolve(row: WebCells, columns: _ContractColumns) -> Contract:
     kind = row.instrument_type.strip()
     symbol = row.symbol.strip()
-    multiplier = optional_number(row.multiplier, "Multiplier")
+    multiplier = columns.multipliers[row.multiplier]
     if kind == "Equity":
         return equity(symbol)
     if kind in _OPTION_TYPES:
-        return _listed_option(row, symbol, multiplier, terms, index=kind == "Index Option")
+        return _listed_option(row, symbol, multiplier, columns, index=kind == "Index Option")
     if kind == "Future":
         return future(symbol, row.underlying.strip() or row.root.strip(), multiplier)
     if kind == "Future Option":
@@ -275,7 +277,12 @@ def _resolve(row: WebCells, terms: _TermColumns) -> Contract:
 
 
 def _listed_option(
-    row: WebCells, symbol: str, multiplier: Decimal | None, terms: _TermColumns, *, index: bool
+    row: WebCells,
+    symbol: str,
+    multiplier: Decimal | None,
+    columns: _ContractColumns,
+    *,
+    index: bool,
 ) -> Contract:
     """Return the option, checked against its term columns; the file's underlying wins."""
     # Tastytrade reports most index options as "Equity Option"; the root decides
@@ -283,9 +290,9 @@ def _listed_option(
     contract = listed_option(
         symbol, "Symbol", multiplier, underlying=row.underlying.strip(), index=index
     )
-    _agree(row.expiration, "Expiration Date", contract.expiry, terms.expiries)
-    _agree(row.strike, "Strike Price", contract.strike, terms.strikes)
-    _agree(row.call_put, "Call or Put", contract.right, terms.rights)
+    _agree(row.expiration, "Expiration Date", contract.expiry, columns.expiries)
+    _agree(row.strike, "Strike Price", contract.strike, columns.strikes)
+    _agree(row.call_put, "Call or Put", contract.right, columns.rights)
     return contract
 
 

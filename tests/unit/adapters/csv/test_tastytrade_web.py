@@ -160,3 +160,17 @@ def test_unknown_wording_is_refused_naming_the_description():
     line, column, why = problem(NAME, changed, account=ACCOUNT)
     assert (line, column) == (line_of(changed, "Something new"), "Description")
     assert "Something new" in why
+
+
+def test_a_symbol_with_non_ascii_digits_is_refused_naming_the_symbol():
+    text = fixture_text(NAME)
+    # SUPERSCRIPT TWO passes str.isdigit(), yet int() refuses it.
+    bad = "IWM   240216P0018500\u00b2"
+    changed = edit(
+        text,
+        "IWM   240216P00185000,Equity Option,Sold",
+        f"{bad},Equity Option,Sold",
+    )
+    line, column, why = problem(NAME, changed, account=ACCOUNT)
+    assert (line, column) == (line_of(changed, bad), "Symbol")
+    assert bad in why
