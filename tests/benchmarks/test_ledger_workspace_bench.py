@@ -6,7 +6,9 @@ Run on demand: .venv/bin/pytest -m benchmark -s tests/benchmarks/test_ledger_wor
    store, write in one transaction) of a 100,000-row tastytrade export into a
    fresh SQLite workspace; target < 3 s. Baseline in the same run: csv.reader
    over the file plus a raw executemany of the same row count into a plain
-   table (the least any importer must do).
+   table (the least any importer must do). Three rounds of (baseline, import
+   into a new workspace) run back to back; the best of each counts, as in
+   the CSV benchmark, and every round's import time is printed.
 2. Panel: a workspace holding 100,000 transactions of realistic trading (30
    accounts of the classifier's labelled history generator: spreads, condors,
    rolls, closes; the synthetic import file above never closes anything, which
@@ -78,6 +80,7 @@ from workstation.storage.transactions import TransactionStore
 
 N_ROWS = 100_000
 IMPORT_BUDGET = 3.0
+IMPORT_RUNS = 3  # fresh workspaces; the best counts, as a busy machine slows single runs
 PANEL_BUDGET = 1.0
 ACCOUNT = "5WT00001"
 NOW = datetime(2026, 11, 20, 21, 0, tzinfo=UTC)
@@ -93,16 +96,42 @@ class NoMarks:
         return {lot.symbol: lot.price + self.move for lot in lots}
 
 
-def _baseline_import(path: Path, folder: Path) -> float:
+def _baseline_import(path: Path, db_path: Path) -> float:
     start = time.perf_counter()
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    con = sqlite3.connect(folder / "baseline.db")
+    con = sqlite3.connect(db_path)
     con.execute(f"CREATE TABLE t ({', '.join(f'c{i} TEXT' for i in range(len(rows[0])))})")
     marks = ", ".join("?" for _ in rows[0])
     with con:
         con.executemany(f"INSERT INTO t VALUES ({marks})", rows[1:])
     con.close()
     return time.perf_counter() - start
+
+
+def _time_imports(path: Path, folder: Path) -> tuple[list[float], list[float], float]:
+    """Time IMPORT_RUNS rounds of (baseline, import into a fresh workspace), back to back.
+
+    Return the baseline and import times of every round, and the time of
+    importing the same file again into the last round's workspace (adds nothing).
+    """
+    baselines, imports = [], []
+    for run in range(IMPORT_RUNS):
+        baselines.append(_baseline_import(path, folder / f"baseline{run}.db"))
+        db = open_database(folder / f"w{run}.db", None)
+        upgrade_to_head(db, folder / f"backups{run}")
+        log = SyncLog(db, clock=FixedClock(NOW))
+        importer = TransactionImport(TransactionStore(db), log, read_statement)
+        start = time.perf_counter()
+        outcome = importer.import_now(path, "tastytrade", ACCOUNT)
+        imports.append(time.perf_counter() - start)
+        assert outcome.added == N_ROWS
+        if run == IMPORT_RUNS - 1:
+            start = time.perf_counter()
+            again = importer.import_now(path, "tastytrade", ACCOUNT)
+            reimport = time.perf_counter() - start
+            assert again.added == 0
+        db.close()
+    return baselines, imports, reimport
 
 
 def _print_scaled(loop: float, figures: Sequence[tuple[str, float, float]]) -> None:
@@ -175,24 +204,10 @@ def _time_panel(db: Database, clock: FixedClock) -> tuple[Any, ...]:
 def test_import_and_panel_on_a_100k_transaction_workspace(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "tastytrade.csv"
     path.write_text(synthetic_export(N_ROWS), encoding="utf-8")
-    baseline = _baseline_import(path, tmp_path)
     loop = reference_loop_seconds()
+    baselines, imports, reimport = _time_imports(path, tmp_path)
+    baseline, imported = min(baselines), min(imports)
 
-    db = open_database(tmp_path / "w.db", None)
-    upgrade_to_head(db, tmp_path / "backups")
-    clock = FixedClock(NOW)
-    importer = TransactionImport(TransactionStore(db), SyncLog(db, clock=clock), read_statement)
-    start = time.perf_counter()
-    outcome = importer.import_now(path, "tastytrade", ACCOUNT)
-    imported = time.perf_counter() - start
-    assert outcome.added == N_ROWS
-
-    start = time.perf_counter()
-    again = importer.import_now(path, "tastytrade", ACCOUNT)
-    reimport = time.perf_counter() - start
-    assert again.added == 0
-
-    db.close()
     db = open_database(tmp_path / "panel.db", None)
     upgrade_to_head(db, tmp_path / "backups2")
     history = year_of_trading(15, accounts=30).rows[:N_ROWS]
@@ -215,6 +230,8 @@ def test_import_and_panel_on_a_100k_transaction_workspace(tmp_path: Path, qapp) 
         f"  import (read, validate, plan, write):    {imported:6.3f} s  "
         f"({imported / baseline:4.1f}x baseline; budget {IMPORT_BUDGET} s)"
     )
+    rounds = ", ".join(f"{seconds:.3f}" for seconds in imports)
+    print(f"    best of {IMPORT_RUNS} fresh workspaces: {rounds} s")
     print(f"  re-import of the same file (adds 0):     {reimport:6.3f} s")
     print(f"  baseline raw SELECT of every row:        {select_all:6.3f} s")
     print(f"  no saved view: P&L view computed ({len(view.trades):,} trades): {computed:6.3f} s")

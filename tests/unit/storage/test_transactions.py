@@ -99,7 +99,7 @@ def test_plan_recognises_rows_a_sync_already_stored_under_the_broker_id(db: Data
 def test_a_failure_midway_writes_nothing(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     store = TransactionStore(db)
     rows = _keyed([_option_fill(n) for n in range(50)])
-    monkeypatch.setattr(store_module, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(store_module, "BIG_BATCH_ROWS", 10)
     calls = {"n": 0}
     original = store_module._to_row
 
@@ -112,7 +112,7 @@ def test_a_failure_midway_writes_nothing(db: Database, monkeypatch: pytest.Monke
     monkeypatch.setattr(store_module, "_to_row", failing)
     indexes = _indexes(db)
     with pytest.raises(RuntimeError, match="disk full"):
-        store.add(rows)  # big for CHUNK_ROWS 10: the content index was dropped for it
+        store.add(rows)  # big for BIG_BATCH_ROWS 10: the content index was dropped for it
     assert store.count() == 0
     assert _indexes(db) == indexes
 
@@ -141,7 +141,7 @@ def test_a_batch_as_big_as_the_table_rebuilds_the_content_index_as_it_was(
     store = TransactionStore(db)
     indexes = _indexes(db)
     assert {store_module.CONTENT_INDEX, store_module.KEY_INDEX} <= set(indexes)
-    monkeypatch.setattr(store_module, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(store_module, "BIG_BATCH_ROWS", 10)
     rebuilt = _recorded_rebuilds(monkeypatch)
     both = (store_module.CONTENT_INDEX, store_module.KEY_INDEX)
     assert store.add(_keyed([_option_fill(n) for n in range(50)])) == 50
@@ -166,7 +166,7 @@ def test_a_first_batch_repeating_a_key_keeps_the_key_index_and_stores_it_once(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = TransactionStore(db)
-    monkeypatch.setattr(store_module, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(store_module, "BIG_BATCH_ROWS", 10)
     rebuilt = _recorded_rebuilds(monkeypatch)
     rows = _keyed([_option_fill(n) for n in range(30)])
     assert store.add([*rows, rows[7]]) == 30
