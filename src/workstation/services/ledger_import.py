@@ -30,7 +30,7 @@ class ImportPreview:
     statement: StatementFile
     new: tuple[Transaction, ...]
     present: int
-    revision: tuple[int, int] | None = None  # the store's (count, max id) when compared
+    revision: tuple[int, int, int] | None = None  # the store's revision() when compared
 
     @property
     def rows(self) -> int:

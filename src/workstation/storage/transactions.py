@@ -143,12 +143,21 @@ class TransactionStore:
         with self._db.engine.connect() as connection:
             return [(str(b), str(a)) for b, a in connection.exec_driver_sql(sql)]
 
-    def revision(self) -> tuple[int, int]:
-        """Return (row count, largest id): changes whenever rows are added or removed."""
-        sql = "SELECT count(*), coalesce(max(id), 0) FROM transactions"
+    def revision(self) -> tuple[int, int, int]:
+        """Return (row count, largest id, edits): changes whenever any row is written.
+
+        Count and largest id alone miss a delete of the newest row followed by
+        an insert (SQLite hands the freed id out again); the edits counter,
+        which triggers bump on every update and delete, catches that.
+        """
+        sql = (
+            "SELECT count(*), coalesce(max(id), 0), "
+            "(SELECT coalesce(max(edits), 0) FROM ledger_edits WHERE source = 'transactions') "
+            "FROM transactions"
+        )
         with self._db.engine.connect() as connection:
-            count, top = connection.exec_driver_sql(sql).one()
-        return int(count), int(top)
+            count, top, edits = connection.exec_driver_sql(sql).one()
+        return int(count), int(top), int(edits)
 
     def _known(
         self, rows: Sequence[Transaction]

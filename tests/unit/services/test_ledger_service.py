@@ -9,6 +9,7 @@ into stock and the stock sold, an open long call, a deposit and interest.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,7 @@ from workstation.adapters.csv import read_statement
 from workstation.commands.ledger import run_import, run_pnl
 from workstation.domain.lots import Lot
 from workstation.domain.pnl import LedgerView
-from workstation.domain.transactions import ImportFileError
+from workstation.domain.transactions import ImportFileError, TransactionSource
 from workstation.services.ledger import LedgerService
 from workstation.services.ledger_import import TransactionImport
 from workstation.storage.balance_snapshots import BalanceSnapshot, BalanceSnapshotStore
@@ -255,3 +256,24 @@ async def test_a_periods_bridge_counts_only_the_periods_rows_and_closes(
     assert line(february, "Realized P&L (before fees)") == D("250")
     assert line(february, "Deposits") == 0
     assert february.netliq.first == date(2026, 2, 1)
+
+
+async def test_a_commit_compares_again_after_a_delete_and_insert_that_kept_count_and_top_id(
+    db: Database, export: Path
+) -> None:
+    importer, _ = _services(db)
+    store = TransactionStore(db)
+    stray = await importer.preview(export, None, "5WT9")  # the same file for another account
+    store.add(stray.statement.rows[:1])  # id 1: the only stored row
+    preview = await importer.preview(export, None, "5WT1")
+    assert len(preview.new) == 11
+    # A correction removes the stray row and a sync writes one of the file's fills
+    # under the broker's own id: SQLite hands id 1 out again, so the count (1)
+    # and the largest id (1) are what the preview saw.
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM transactions")
+    synced = replace(preview.statement.rows[3], key="tt-api-991", source=TransactionSource.API)
+    store.add([synced])
+    late = await importer.commit(preview)
+    assert (late.added, late.preview.present) == (10, 1)  # the synced fill is not counted twice
+    assert store.count("5WT1") == 11

@@ -186,7 +186,7 @@ def test_plan_of_a_first_import_is_every_row_in_order(db: Database) -> None:
 
 def test_accounts_revision_and_filtered_reads(db: Database) -> None:
     store = TransactionStore(db)
-    assert store.revision() == (0, 0)
+    assert store.revision() == (0, 0, 0)
     store.add([_option_fill(), _option_fill(1, account="5WT2")])
     assert store.accounts() == [("tastytrade", "5WT1"), ("tastytrade", "5WT2")]
     assert [r.account for r in store.all("5WT2")] == ["5WT2"]
