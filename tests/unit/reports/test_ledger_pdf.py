@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium  # type: ignore[import-untyped, unused-ignore]
 import pytest
+from reportlab.graphics.shapes import PolyLine, String  # type: ignore[import-untyped, unused-ignore]
+from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped, unused-ignore]
 
 from tests.fixtures.ledger_view import changed, sample_view
 from workstation.domain.pnl import (
@@ -24,7 +26,12 @@ from workstation.domain.pnl import (
     TradeStatus,
 )
 from workstation.reports.ledger import FOOTER, pdf_page, write_pnl_statement
-from workstation.reports.ledger.pdf_charts import date_ticks, money_text, months_between
+from workstation.reports.ledger.pdf_charts import (
+    date_ticks,
+    equity_curve_chart,
+    money_text,
+    months_between,
+)
 
 D = Decimal
 ZERO = D(0)
@@ -340,3 +347,21 @@ def test_date_ticks_are_weekly_for_a_month_and_monthly_for_a_year() -> None:
 def test_months_between_is_inclusive() -> None:
     months = months_between(date(2025, 11, 15), date(2026, 2, 1))
     assert months == [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+
+
+def test_the_equity_curve_value_sits_right_of_the_line_and_inside_the_drawing() -> None:
+    # The curve peaks just before the end and falls: a label above the end would sit on it.
+    days = [date(2026, 1, 5) + timedelta(days=n) for n in range(60)]
+    curve = [EquityPoint(day, D(200 * n if n < 58 else 7_000)) for n, day in enumerate(days)]
+    drawing = equity_curve_chart(curve, days[0], days[-1], 480.0)
+    (line,) = [item for item in drawing.contents if isinstance(item, PolyLine)]
+    (label,) = [
+        item
+        for item in drawing.contents
+        if isinstance(item, String) and item.text == money_text(D(7_000), sign=True)
+    ]
+    right_of_line = max(line.points[0::2])
+    assert label.x > right_of_line
+    width = stringWidth(label.text, label.fontName, label.fontSize)
+    assert label.x + width <= drawing.width
+    assert abs(label.y + label.fontSize * 0.35 - line.points[-1]) < 0.01  # level with the end

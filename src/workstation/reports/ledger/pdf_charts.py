@@ -99,7 +99,11 @@ def equity_curve_chart(
     steps = _steps(curve, first, last)
     values = [value for _, value in steps]
     low, high, step = _nice_range(min(values), max(values))
-    frame = _Frame(54.0, 22.0, width - 66.0, height - 34.0, steps[0][0], steps[-1][0], low, high)
+    # The final value sits in a gutter right of the plot, level with the line's
+    # end, where no part of the line can run through it.
+    gutter = _END_GAP + stringWidth(_end_text(curve), BOLD, _END_SIZE) if curve else 0.0
+    plot_width = width - 66.0 - gutter
+    frame = _Frame(54.0, 22.0, plot_width, height - 34.0, steps[0][0], steps[-1][0], low, high)
     _draw_value_grid(drawing, frame, step)
     _draw_date_axis(drawing, frame)
     _draw_area(drawing, frame, steps)
@@ -232,6 +236,14 @@ def _draw_area(drawing: Drawing, frame: _Frame, steps: list[tuple[date, float]])
         drawing.add(Polygon(outline, fillColor=tint, strokeColor=None))
 
 
+_END_SIZE = 8.0  # points
+_END_GAP = 5.0  # points between the line's end and its value
+
+
+def _end_text(curve: Sequence[EquityPoint]) -> str:
+    return money_text(curve[-1].cumulative, sign=True)
+
+
 def _draw_end_label(
     drawing: Drawing, frame: _Frame, end: tuple[date, float], curve: Sequence[EquityPoint]
 ) -> None:
@@ -246,9 +258,10 @@ def _draw_end_label(
         note.textAnchor, note.fillColor = "middle", MUTED
         drawing.add(note)
         return
-    text = money_text(curve[-1].cumulative, sign=True)
-    label = String(frame.left + frame.width, frame.y(end[1]) + 5, text, fontName=BOLD, fontSize=8)
-    label.textAnchor, label.fillColor = "end", color_of(curve[-1].cumulative)
+    x, y = frame.left + frame.width, frame.y(end[1])
+    label = String(x + _END_GAP, y - _END_SIZE * 0.35, _end_text(curve))
+    label.fontName, label.fontSize = BOLD, _END_SIZE
+    label.textAnchor, label.fillColor = "start", color_of(curve[-1].cumulative)
     drawing.add(label)
 
 
